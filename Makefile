@@ -1,0 +1,46 @@
+# Setup, build and test. `make site` and `make test` are the README's two commands.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+KATEX_ASSETS := docs/assets/vendor/katex
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONHASHSEED := 0
+
+.PHONY: setup site test serve bench lock clean
+
+setup: $(VENV)/.installed node_modules/.installed $(KATEX_ASSETS)/katex.min.css
+
+# Exact versions from the lock file, then this project in editable mode (no dependency resolution).
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# KaTeX's CSS and fonts, served from the site itself (never a CDN).
+$(KATEX_ASSETS)/katex.min.css: node_modules/.installed
+	rm -rf $(KATEX_ASSETS)
+	mkdir -p $(KATEX_ASSETS)
+	cp node_modules/katex/dist/katex.min.css $(KATEX_ASSETS)/
+	cp -r node_modules/katex/dist/fonts $(KATEX_ASSETS)/
+
+site: setup
+	$(BIN)/mkdocs build --strict --clean
+
+test: setup
+	$(BIN)/python -m pytest
+
+serve: setup
+	$(BIN)/mkdocs serve --livereload
+
+lock:
+	$(BIN)/pip-compile --quiet --extra test --strip-extras --no-emit-index-url \
+		--no-emit-find-links -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf site build $(KATEX_ASSETS)

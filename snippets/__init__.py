@@ -1,0 +1,1 @@
+"""Executable proofs for the worked solutions: one module per question part plus shared plumbing."""

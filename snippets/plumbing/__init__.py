@@ -1,0 +1,1 @@
+"""Build plumbing shared by every page: page context, execution, math, figures, checks, values."""

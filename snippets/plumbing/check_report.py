@@ -1,0 +1,148 @@
+"""Render checks for readers: the box beside a step, the summary closing a page, and the site ledger."""
+
+from __future__ import annotations
+
+import html
+from pathlib import PurePosixPath
+
+from snippets.plumbing.checks import REGISTRY, CheckFailed, Result, load_all, run, verify
+from snippets.plumbing.page_context import page
+from snippets.plumbing.values import VALUES, Claim, all_claims
+
+LEDGER_PAGE = "checks.md"
+
+
+def _meta(method: str, tolerance: str) -> str:
+    return f'<span class="exec-check__meta">{html.escape(method)} · tolerance: {html.escape(tolerance)}</span>'
+
+
+def _outcome_lines(result: Result) -> str:
+    return "".join(f"<li><code>{html.escape(o.compared)}</code></li>" for o in result.outcomes)
+
+
+def show(*check_ids: str) -> str:
+    """A "Checked by code" box for the given checks; raises CheckFailed unless every one holds."""
+    context = page()
+    items = []
+    for check_id in check_ids:
+        result = verify(check_id)
+        found = result.check
+        if context.src_uri and found.page != context.src_uri:
+            raise CheckFailed(
+                f"check {found.id} belongs to docs/{found.page} but is shown on {context.label}"
+            )
+        items.append(
+            f'<li id="{found.anchor}"><strong>{html.escape(found.statement)}</strong> '
+            f"{_meta(result.method, result.tolerance)}"
+            f'<ul class="exec-check__outcomes">{_outcome_lines(result)}</ul>'
+            f'<span class="exec-check__source">proof: {html.escape(found.location)}</span></li>'
+        )
+    title = "Checked by code" if len(items) == 1 else f"Checked by code ({len(items)} checks)"
+    return (
+        f'<div class="admonition success exec-check"><p class="admonition-title">{title}</p>'
+        f'<ul class="exec-check__list">{"".join(items)}</ul></div>'
+    )
+
+
+def _claim_statement(claim: Claim) -> str:
+    found = VALUES.get(claim.key)
+    described = found.statement if found else claim.key
+    return f"{described} = {claim.literal} (stated in the text)"
+
+
+def _claim_location(claim: Claim) -> str:
+    found = VALUES.get(claim.key)
+    return found.location if found else "not registered"
+
+
+def rows(page_filter: str | None = None, docs_dir=None) -> list[dict[str, str | bool]]:
+    """Every check and prose claim (optionally of one page): what the ledger and summaries list."""
+    load_all()
+    docs_dir = docs_dir if docs_dir is not None else page().docs_dir
+    entries: list[dict[str, str | bool]] = []
+    for found in load_all():
+        if page_filter and found.page != page_filter:
+            continue
+        result = run(found.id)
+        entries.append({
+            "page": found.page, "anchor": found.anchor, "statement": found.statement,
+            "method": result.method, "tolerance": result.tolerance, "passed": result.passed,
+            "source": found.location, "kind": "check",
+        })
+    claims = all_claims(docs_dir) if docs_dir is not None else page().claims
+    for claim in claims:
+        if page_filter and claim.page != page_filter:
+            continue
+        outcome = claim.outcome()
+        entries.append({
+            "page": claim.page, "anchor": claim.anchor, "statement": _claim_statement(claim),
+            "method": "exact (value in prose)", "tolerance": outcome.tolerance,
+            "passed": outcome.passed, "source": _claim_location(claim), "kind": "claim",
+        })
+    return sorted(entries, key=lambda e: (e["page"], e["kind"]))
+
+
+def page_summary() -> str:
+    """A collapsible list closing the page: every check and prose claim of this page, with results."""
+    context = page()
+    entries = rows(context.src_uri)
+    failed = [e for e in entries if not e["passed"]]
+    if failed:
+        raise CheckFailed(
+            f"{len(failed)} check(s) failed on {context.label}: "
+            + ", ".join(str(e["anchor"]) for e in failed)
+        )
+    items = []
+    for entry in entries:
+        # A claim's anchor lives here (its number sits in running text or math, which cannot hold one).
+        anchor_attr = f' id="{entry["anchor"]}"' if entry["kind"] == "claim" else ""
+        target = f'#{entry["anchor"]}'
+        items.append(
+            f"<li{anchor_attr}>✓ <a href=\"{target}\">{html.escape(str(entry['statement']))}</a> "
+            f"{_meta(str(entry['method']), str(entry['tolerance']))}</li>"
+        )
+    return (
+        f'<details class="success exec-summary" id="checks-on-this-page">'
+        f"<summary>Checks on this page: {len(entries)}, all passed</summary>"
+        f'<ul>{"".join(items)}</ul></details>'
+    )
+
+
+def _href(from_page: str, to_page: str, anchor: str) -> str:
+    """A relative link between built pages (use_directory_urls is off, so a.md becomes a.html)."""
+    depth = len(PurePosixPath(from_page).parts) - 1
+    target = PurePosixPath(to_page).with_suffix(".html").as_posix()
+    return "../" * depth + f"{target}#{anchor}"
+
+
+def ledger() -> str:
+    """The ledger: a table of every check and claim on the site; raises if any failed."""
+    entries = rows()
+    failed = [e for e in entries if not e["passed"]]
+    if failed:
+        raise CheckFailed(
+            "failing checks: " + ", ".join(f"docs/{e['page']}#{e['anchor']}" for e in failed)
+        )
+    body = []
+    for number, entry in enumerate(entries, start=1):
+        href = _href(LEDGER_PAGE, str(entry["page"]), str(entry["anchor"]))
+        body.append(
+            f"<tr><td>{number}</td><td><code>{html.escape(str(entry['page']))}</code></td>"
+            f'<td><a href="{href}">{html.escape(str(entry["statement"]))}</a></td>'
+            f"<td>{html.escape(str(entry['method']))}</td>"
+            f"<td>{html.escape(str(entry['tolerance']))}</td><td>✓ passed</td>"
+            f"<td><code>{html.escape(str(entry['source']))}</code></td></tr>"
+        )
+    return (
+        '<table class="exec-ledger"><thead><tr><th>#</th><th>Page</th><th>Statement</th>'
+        "<th>Method</th><th>Tolerance</th><th>Result</th><th>Proof</th></tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def total() -> int:
+    """How many checks and claims the site has."""
+    return len(rows())
+
+
+__all__ = ["REGISTRY", "ledger", "page_summary", "rows", "show", "total"]

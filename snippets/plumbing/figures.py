@@ -1,0 +1,96 @@
+"""Turn a matplotlib figure into deterministic, accessible inline SVG that reads in light and dark mode."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.figure import Figure  # noqa: E402
+
+from snippets.plumbing.page_context import page  # noqa: E402
+
+# Text and axes are drawn in this sentinel colour, then handed to CSS as `currentColor`,
+# so they follow the theme's text colour in light and in dark mode.
+INK = "#010203"
+# Mid-luminance colours (Okabe-Ito family) that keep contrast on white and on Material's slate.
+PALETTE = ["#3b8fd9", "#e69f00", "#2ca58d", "#d55e00", "#b26fce", "#8c8c8c"]
+
+STYLE = {
+    "svg.hashsalt": "executed-ml-solutions",
+    "svg.fonttype": "path",
+    "font.size": 10,
+    "text.color": INK,
+    "axes.edgecolor": INK,
+    "axes.labelcolor": INK,
+    "axes.titlecolor": INK,
+    "axes.facecolor": "none",
+    "figure.facecolor": "none",
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "grid.color": INK,
+    "grid.alpha": 0.15,
+    "axes.grid": True,
+    "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+    "legend.frameon": False,
+    "legend.labelcolor": INK,
+    "lines.linewidth": 2.0,
+    "image.cmap": "cividis",
+}
+matplotlib.rcParams.update(STYLE)
+
+
+def new_figure(width: float = 6.4, height: float = 3.6, **subplots) -> tuple[Figure, object]:
+    """A styled figure and its axes (no pyplot state, so nothing leaks between blocks)."""
+    fig = Figure(figsize=(width, height), layout="constrained")
+    return fig, fig.subplots(**subplots)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def svg_markup(fig: Figure, *, figure_id: str, title: str, description: str) -> str:
+    """The figure as an SVG string: no date, ids namespaced by `figure_id`, title and desc first."""
+    buffer = io.StringIO()
+    with matplotlib.rc_context(STYLE):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]  # drop the XML prolog and DOCTYPE: this is inline HTML
+    svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.DOTALL)
+    prefix = _slug(figure_id)
+    svg = re.sub(r'id="([^"]+)"', rf'id="{prefix}-\1"', svg)
+    svg = re.sub(r'(xlink:href|href)="#([^"]+)"', rf'\1="#{prefix}-\2"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", svg)
+    svg = svg.replace(INK, "currentColor")
+    svg = re.sub(r'\s(width|height)="[\d.]+pt"', "", svg, count=2)
+    title_id, desc_id = f"{prefix}-title", f"{prefix}-desc"
+    svg = re.sub(
+        r"<svg ",
+        f'<svg role="img" aria-labelledby="{title_id} {desc_id}" class="exec-figure__svg" ',
+        svg,
+        count=1,
+    )
+    head = (
+        f'<title id="{title_id}">{html.escape(title)}</title>'
+        f'<desc id="{desc_id}">{html.escape(description)}</desc>'
+    )
+    return re.sub(r"(<svg [^>]*>)", lambda m: m.group(1) + head, svg, count=1)
+
+
+def figure_html(fig: Figure, *, figure_id: str, title: str, description: str, caption: str) -> str:
+    """An HTML figure: inline SVG plus a caption numbered in page order ("Figure 2. ...")."""
+    context = page()
+    context.figures += 1
+    number = context.figures
+    svg = svg_markup(fig, figure_id=figure_id, title=title, description=description)
+    anchor = f"fig-{_slug(figure_id)}"
+    return (
+        f'<figure class="exec-figure" id="{anchor}">{svg}'
+        f'<figcaption><span class="exec-figure__number">Figure {number}.</span> '
+        f"{html.escape(caption)}</figcaption></figure>"
+    )

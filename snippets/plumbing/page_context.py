@@ -1,0 +1,69 @@
+"""Markdown extension that records which page is being rendered, for messages, anchors and numbering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown import Extension, Markdown
+from markdown.preprocessors import Preprocessor
+
+
+@dataclass
+class PageContext:
+    """The page being rendered: its path below the docs folder, and per-page counters."""
+
+    src_uri: str = ""
+    docs_dir: Path | None = None
+    figures: int = 0
+    claims: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """How messages name the page: `docs/<path>` when known."""
+        return f"docs/{self.src_uri}" if self.src_uri else "<unknown page>"
+
+    def source_path(self) -> Path | None:
+        """The page's Markdown file on disk, when known."""
+        if self.docs_dir is None or not self.src_uri:
+            return None
+        return self.docs_dir / self.src_uri
+
+
+current = PageContext()
+
+
+def _mkdocs_file(md: Markdown):
+    """The MkDocs File of a page's own Markdown instance (None for nested conversions)."""
+    relpath = md.treeprocessors["relpath"] if "relpath" in md.treeprocessors else None
+    return getattr(relpath, "file", None)
+
+
+class _RecordPage(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        global current
+        file = _mkdocs_file(self.md)
+        # Nested conversions (markdown-exec output) have no MkDocs file: keep the outer page.
+        if file is not None:
+            docs_dir = Path(file.abs_src_path).parent if file.abs_src_path else None
+            if docs_dir is not None:
+                for _ in Path(file.src_uri).parts[:-1]:
+                    docs_dir = docs_dir.parent
+            current = PageContext(src_uri=file.src_uri, docs_dir=docs_dir)
+        return lines
+
+
+class PageContextExtension(Extension):
+    """Register the recorder so it runs before any other preprocessor."""
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API)
+        md.preprocessors.register(_RecordPage(md), "page_context", 1000)
+
+
+def makeExtension(**kwargs) -> PageContextExtension:  # noqa: N802 (Markdown's API)
+    return PageContextExtension(**kwargs)
+
+
+def page() -> PageContext:
+    """The page being rendered now."""
+    return current
