@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 KATEX_ASSETS := docs/assets/vendor/katex
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
+# Reproducible dates (MkDocs stamps sitemap.xml.gz): the commit's time, not the clock's.
+export SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 .PHONY: setup site test serve bench lock clean
 
