@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-KATEX_ASSETS := docs/assets/vendor/katex
+VENDOR := docs/assets/vendor
+KATEX_ASSETS := $(VENDOR)/katex
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 # Reproducible dates (MkDocs stamps sitemap.xml.gz): the commit's time, not the clock's.
@@ -10,7 +11,7 @@ export SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || echo 
 
 .PHONY: setup site test serve bench lock clean
 
-setup: $(VENV)/.installed node_modules/.installed $(KATEX_ASSETS)/katex.min.css
+setup: $(VENV)/.installed node_modules/.installed $(KATEX_ASSETS)/katex.min.css $(VENDOR)/iframe-worker/shim.js
 
 # Exact versions from the lock file, then this project in editable mode (no dependency resolution).
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -31,6 +32,11 @@ $(KATEX_ASSETS)/katex.min.css: node_modules/.installed
 	cp node_modules/katex/dist/katex.min.css $(KATEX_ASSETS)/
 	cp -r node_modules/katex/dist/fonts $(KATEX_ASSETS)/
 
+# The worker shim Material's offline plugin needs for search from disk, instead of its CDN copy.
+$(VENDOR)/iframe-worker/shim.js: node_modules/.installed
+	mkdir -p $(dir $@)
+	cp node_modules/iframe-worker/shim/index.js $@
+
 site: setup
 	$(BIN)/mkdocs build --strict --clean
 
@@ -45,4 +51,4 @@ lock:
 		--no-emit-find-links -o requirements.lock pyproject.toml
 
 clean:
-	rm -rf site build $(KATEX_ASSETS)
+	rm -rf site build $(VENDOR)

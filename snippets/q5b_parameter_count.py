@@ -86,7 +86,10 @@ def _formula_matches_arrays():
         for a, b in sizes
     ]
     predicted = [
-        tuple(int(f.subs({n_in: a, n_out: b})) for f in (FORMULA_WITH_BIAS, FORMULA_WITHOUT_BIAS, FORMULA_BUFFERS))
+        tuple(
+            int(f.subs({n_in: a, n_out: b}))
+            for f in (FORMULA_WITH_BIAS, FORMULA_WITHOUT_BIAS, FORMULA_BUFFERS)
+        )
         for a, b in sizes
     ]
     return [
@@ -95,8 +98,11 @@ def _formula_matches_arrays():
     ]
 
 
-@check("q5b.source-arithmetic", page=PAGE,
-       statement="The source's sum ([20×40] + 40) + 40 + 40 equals the count of the arrays")
+@check(
+    "q5b.source-arithmetic",
+    page=PAGE,
+    statement="The source's sum ([20×40] + 40) + 40 + 40 equals the count of the arrays",
+)
 def _source_arithmetic():
     return equal((N_IN * N_OUT + N_OUT) + N_OUT + N_OUT, trainable_with_bias(), what="source sum vs arrays")
 
@@ -112,8 +118,11 @@ def outputs_without_and_with_bias(batch: int = 32, seed: int = 1) -> tuple[np.nd
     return without, with_bias
 
 
-@check("q5b.bias-redundant", page=PAGE,
-       statement="In training mode, batch norm's output does not depend on the Linear bias")
+@check(
+    "q5b.bias-redundant",
+    page=PAGE,
+    statement="In training mode, batch norm's output does not depend on the Linear bias",
+)
 def _bias_redundant():
     without, with_bias = outputs_without_and_with_bias()
     return close(with_bias, without, atol=1e-9, what="BN(xWᵀ + b) vs BN(xWᵀ), float64, b ~ N(0, 10²)")

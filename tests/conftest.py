@@ -8,10 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
+from sitebuild import ROOT, build
 from sybil import Region, Sybil
 from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
 
-from sitebuild import ROOT, build
 from snippets.plumbing import page_context
 
 DOCS = ROOT / "docs"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = Path(sys.executable).parent / "mkdocs"
-COPIED = ("docs", "snippets", "mkdocs.yml", "pyproject.toml", "node_modules")
+COPIED = ("docs", "snippets", "tests", "mkdocs.yml", "pyproject.toml", "requirements.lock", "node_modules")
 
 
 def build_env() -> dict[str, str]:
@@ -46,7 +47,35 @@ def copy_project(destination: Path) -> Path:
         if name == "node_modules":
             (destination / name).symlink_to(source, target_is_directory=True)
         elif source.is_dir():
-            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
+            ignore = shutil.ignore_patterns("__pycache__", ".pytest_cache")
+            shutil.copytree(source, destination / name, ignore=ignore)
         else:
             shutil.copy2(source, destination / name)
     return destination
+
+
+def keep_only_page(project: Path, page: str) -> None:
+    """Reduce a copied project to one page (nav and files), so a mutation test builds in seconds."""
+    docs = project / "docs"
+    for path in docs.rglob("*.md"):
+        if path.relative_to(docs).as_posix() != page:
+            path.unlink()
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    start = config.index("\nnav:\n") + 1
+    end = re.search(r"^\S", config[start + 5 :], re.MULTILINE).start() + start + 5
+    reduced = config[:start] + f"nav:\n  - {page}\n\n" + config[end:]
+    (project / "mkdocs.yml").write_text(reduced, encoding="utf-8")
+
+
+def run_tests(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run pytest inside a copied project, importing its own snippets."""
+    env = build_env()
+    env["PYTHONPATH"] = str(project)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )

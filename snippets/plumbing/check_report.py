@@ -13,7 +13,9 @@ LEDGER_PAGE = "checks.md"
 
 
 def _meta(method: str, tolerance: str) -> str:
-    return f'<span class="exec-check__meta">{html.escape(method)} · tolerance: {html.escape(tolerance)}</span>'
+    return (
+        f'<span class="exec-check__meta">{html.escape(method)} · tolerance: {html.escape(tolerance)}</span>'
+    )
 
 
 def _outcome_lines(result: Result) -> str:
@@ -64,21 +66,35 @@ def rows(page_filter: str | None = None, docs_dir=None) -> list[dict[str, str | 
         if page_filter and found.page != page_filter:
             continue
         result = run(found.id)
-        entries.append({
-            "page": found.page, "anchor": found.anchor, "statement": found.statement,
-            "method": result.method, "tolerance": result.tolerance, "passed": result.passed,
-            "source": found.location, "kind": "check",
-        })
+        entries.append(
+            {
+                "page": found.page,
+                "anchor": found.anchor,
+                "statement": found.statement,
+                "method": result.method,
+                "tolerance": result.tolerance,
+                "passed": result.passed,
+                "source": found.location,
+                "kind": "check",
+            }
+        )
     claims = all_claims(docs_dir) if docs_dir is not None else page().claims
     for claim in claims:
         if page_filter and claim.page != page_filter:
             continue
         outcome = claim.outcome()
-        entries.append({
-            "page": claim.page, "anchor": claim.anchor, "statement": _claim_statement(claim),
-            "method": "exact (value in prose)", "tolerance": outcome.tolerance,
-            "passed": outcome.passed, "source": _claim_location(claim), "kind": "claim",
-        })
+        entries.append(
+            {
+                "page": claim.page,
+                "anchor": claim.anchor,
+                "statement": _claim_statement(claim),
+                "method": "exact (value in prose)",
+                "tolerance": outcome.tolerance,
+                "passed": outcome.passed,
+                "source": _claim_location(claim),
+                "kind": "claim",
+            }
+        )
     return sorted(entries, key=lambda e: (e["page"], e["kind"]))
 
 
@@ -96,15 +112,15 @@ def page_summary() -> str:
     for entry in entries:
         # A claim's anchor lives here (its number sits in running text or math, which cannot hold one).
         anchor_attr = f' id="{entry["anchor"]}"' if entry["kind"] == "claim" else ""
-        target = f'#{entry["anchor"]}'
+        target = f"#{entry['anchor']}"
         items.append(
-            f"<li{anchor_attr}>✓ <a href=\"{target}\">{html.escape(str(entry['statement']))}</a> "
+            f'<li{anchor_attr}>✓ <a href="{target}">{html.escape(str(entry["statement"]))}</a> '
             f"{_meta(str(entry['method']), str(entry['tolerance']))}</li>"
         )
     return (
         f'<details class="success exec-summary" id="checks-on-this-page">'
         f"<summary>Checks on this page: {len(entries)}, all passed</summary>"
-        f'<ul>{"".join(items)}</ul></details>'
+        f"<ul>{''.join(items)}</ul></details>"
     )
 
 
@@ -120,9 +136,7 @@ def ledger() -> str:
     entries = rows()
     failed = [e for e in entries if not e["passed"]]
     if failed:
-        raise CheckFailed(
-            "failing checks: " + ", ".join(f"docs/{e['page']}#{e['anchor']}" for e in failed)
-        )
+        raise CheckFailed("failing checks: " + ", ".join(f"docs/{e['page']}#{e['anchor']}" for e in failed))
     body = []
     for number, entry in enumerate(entries, start=1):
         href = _href(LEDGER_PAGE, str(entry["page"]), str(entry["anchor"]))

@@ -78,9 +78,7 @@ class Result:
         ]
         for outcome in self.outcomes:
             mark = "ok  " if outcome.passed else "FAIL"
-            lines.append(
-                f"  {mark} [{outcome.kind}, {outcome.tolerance}] {outcome.compared}"
-            )
+            lines.append(f"  {mark} [{outcome.kind}, {outcome.tolerance}] {outcome.compared}")
         return "\n".join(lines)
 
 
@@ -169,11 +167,15 @@ def equal(computed, expected, what: str = "value") -> Outcome:
 
 def identity(lhs, rhs, what: str = "identity") -> Outcome:
     """A symbolic identity lhs = rhs, proved by sympy simplifying lhs - rhs to zero."""
-    difference = sympy.simplify(sympy.expand(sympy.Matrix(lhs) - sympy.Matrix(rhs))
-                                if isinstance(lhs, sympy.MatrixBase) else lhs - rhs)
+    difference = sympy.simplify(
+        sympy.expand(sympy.Matrix(lhs) - sympy.Matrix(rhs))
+        if isinstance(lhs, sympy.MatrixBase)
+        else lhs - rhs
+    )
     zero = difference.is_zero_matrix if isinstance(difference, sympy.MatrixBase) else difference == 0
-    return Outcome("symbolic", f"{what}: lhs - rhs simplifies to {sympy.sstr(difference)}",
-                   "exact", bool(zero))
+    return Outcome(
+        "symbolic", f"{what}: lhs - rhs simplifies to {sympy.sstr(difference)}", "exact", bool(zero)
+    )
 
 
 def close(computed, expected, *, rtol: float = 0.0, atol: float = 0.0, what: str = "value") -> Outcome:
@@ -181,23 +183,41 @@ def close(computed, expected, *, rtol: float = 0.0, atol: float = 0.0, what: str
     if rtol < 0 or atol < 0 or (rtol == 0 and atol == 0):
         raise ValueError("a numeric comparison needs a positive rtol or atol")
     computed, expected = np.asarray(computed, float), np.asarray(expected, float)
+    if computed.shape != expected.shape:
+        return Outcome(
+            "numeric",
+            f"{what}: shape {computed.shape} vs expected {expected.shape}",
+            "shapes must match",
+            False,
+        )
     error = np.abs(computed - expected)
     allowed = atol + rtol * np.abs(expected)
-    passed = bool(np.all(error <= allowed)) and computed.shape == expected.shape
-    tolerance = " + ".join(p for p in (f"atol {atol:g}" if atol else "", f"rtol {rtol:g}" if rtol else "") if p)
-    return Outcome("numeric", f"{what}: max abs error {error.max():.3g} "
-                   f"(computed {_fmt(computed)}, expected {_fmt(expected)})", tolerance, passed)
+    passed = bool(np.all(error <= allowed))
+    tolerance = " + ".join(
+        p for p in (f"atol {atol:g}" if atol else "", f"rtol {rtol:g}" if rtol else "") if p
+    )
+    return Outcome(
+        "numeric",
+        f"{what}: max abs error {error.max():.3g} (computed {_fmt(computed)}, expected {_fmt(expected)})",
+        tolerance,
+        passed,
+    )
 
 
-def within_uncertainty(estimate: float, standard_error: float, reference: float, *, k: float = 4.0,
-                       what: str = "estimate") -> Outcome:
+def within_uncertainty(
+    estimate: float, standard_error: float, reference: float, *, k: float = 4.0, what: str = "estimate"
+) -> Outcome:
     """A statistical estimate agrees with a reference within k standard errors."""
     if standard_error <= 0 or k <= 0:
         raise ValueError("a statistical comparison needs a positive standard error and k")
     deviation = abs(estimate - reference) / standard_error
-    return Outcome("statistical", f"{what}: estimate {estimate:.6g} ± {standard_error:.2g} (1 s.e.) "
-                   f"vs reference {reference:.6g}, {deviation:.2f} s.e. apart",
-                   f"{k:g} s.e.", bool(deviation <= k))
+    return Outcome(
+        "statistical",
+        f"{what}: estimate {estimate:.6g} ± {standard_error:.2g} (1 s.e.) "
+        f"vs reference {reference:.6g}, {deviation:.2f} s.e. apart",
+        f"{k:g} s.e.",
+        bool(deviation <= k),
+    )
 
 
 def holds(condition: bool, what: str, kind: str = "numeric", tolerance: str = "exact") -> Outcome:

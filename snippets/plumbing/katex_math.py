@@ -58,7 +58,9 @@ def _katex():
 
 def render(tex: str, *, display: bool) -> str:
     """KaTeX HTML for one formula; raises KatexError when KaTeX cannot parse it."""
-    result = json.loads(_katex().eval(f"JSON.stringify(renderMath({json.dumps(tex)}, {str(display).lower()}))"))
+    result = json.loads(
+        _katex().eval(f"JSON.stringify(renderMath({json.dumps(tex)}, {str(display).lower()}))")
+    )
     if "error" in result:
         raise KatexError(result["error"])
     return result["html"]

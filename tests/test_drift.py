@@ -1,0 +1,107 @@
+"""Drift is caught: change one claim or one computation and both the build and the tests fail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import DOCS
+from sitebuild import build, copy_project, keep_only_page, run_tests
+
+from snippets.plumbing.values import find_claims
+
+QUESTION_PAGES = sorted(p.relative_to(DOCS).as_posix() for p in DOCS.glob("question-*/*.md"))
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """One edit to a copy of the project, and the page whose build and tests must then fail."""
+
+    page: str
+    file: str  # relative to the project root
+    old: str
+    new: str
+    names: str  # what the failure message must mention besides the page (a check id or value key)
+
+    def apply(self, project: Path) -> None:
+        path = project / self.file
+        text = path.read_text(encoding="utf-8")
+        assert text.count(self.old) == 1, f"{self.old!r} must occur exactly once in {self.file}"
+        path.write_text(text.replace(self.old, self.new), encoding="utf-8")
+
+
+def _changed_literal(literal: str) -> str:
+    """A different number of the same shape: bump the last digit."""
+    for i in range(len(literal) - 1, -1, -1):
+        if literal[i].isdigit():
+            return literal[:i] + str((int(literal[i]) + 1) % 10) + literal[i + 1 :]
+    return literal + "0"
+
+
+def prose_mutation(page: str) -> Mutation:
+    """Change the first number the page's prose claims."""
+    text = (DOCS / page).read_text(encoding="utf-8")
+    claims = find_claims(text, page)
+    assert claims, f"docs/{page} states no computed value in its prose"
+    first = claims[0]
+    old = next(line for number, line in enumerate(text.splitlines(), 1) if number == first.line)
+    start = old.index("{{")
+    new = old[:start] + old[start:].replace(first.literal, _changed_literal(first.literal), 1)
+    return Mutation(page, f"docs/{page}", old, new, first.key)
+
+
+# One computation, one tolerance and one symbolic identity made false (more may be added per page).
+SNIPPET_MUTATIONS = [
+    Mutation(
+        "question-5/5b.md",
+        "snippets/q5b_parameter_count.py",
+        '"linear.bias"] = np.zeros(n_out)',
+        '"linear.bias"] = np.zeros(n_out + 1)',
+        "q5b.",
+    ),
+    Mutation(
+        "question-5/5b.md",
+        "snippets/q5b_parameter_count.py",
+        "atol=1e-9",
+        "atol=1e-300",
+        "q5b.bias-redundant",
+    ),
+    Mutation(
+        "question-5/5b.md",
+        "snippets/q5b_parameter_count.py",
+        "identity(FORMULA_WITH_BIAS - FORMULA_WITHOUT_BIAS, n_out,",
+        "identity(FORMULA_WITH_BIAS - FORMULA_WITHOUT_BIAS, 2 * n_out,",
+        "q5b.formula",
+    ),
+]
+
+MUTATIONS = [
+    prose_mutation(page)
+    for page in QUESTION_PAGES
+    if find_claims((DOCS / page).read_text(encoding="utf-8"), page)
+] + SNIPPET_MUTATIONS
+
+
+def test_every_question_page_has_a_prose_claim_to_mutate():
+    for page in QUESTION_PAGES:
+        assert find_claims((DOCS / page).read_text(encoding="utf-8"), page), f"docs/{page}"
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("mutation", MUTATIONS, ids=[f"{m.page}:{m.file}:{m.names}" for m in MUTATIONS])
+def test_mutation_fails_build_and_tests_naming_the_page(tmp_path, mutation):
+    project = copy_project(tmp_path / "project")
+    mutation.apply(project)
+
+    stem = Path(mutation.page).stem
+    tests = run_tests(project, "tests/test_checks.py", "tests/test_docs_blocks.py", "-k", stem)
+    test_log = tests.stdout + tests.stderr
+    assert tests.returncode == 1, f"the tests did not fail:\n{test_log[-3000:]}"
+    assert "FAILED tests/" in test_log and mutation.page in test_log, test_log[-3000:]
+
+    keep_only_page(project, mutation.page)
+    result = build(tmp_path / "site", project)
+    build_log = result.stdout + result.stderr
+    assert result.returncode != 0, "the strict build did not fail"
+    assert f"docs/{mutation.page}" in build_log and mutation.names in build_log, build_log[-3000:]

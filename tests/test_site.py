@@ -1,0 +1,204 @@
+"""Inspect the HTML of one strict build: pages, executed output, math, links, figures, privacy."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import DOCS
+
+from snippets.plumbing.checks import load_all
+from snippets.plumbing.values import all_claims
+
+PAGES = sorted(p.relative_to(DOCS).with_suffix(".html").as_posix() for p in DOCS.rglob("*.md"))
+QUESTION_PAGES = [p for p in PAGES if p.startswith("question-")]
+
+
+def soup(site: Path, page: str) -> BeautifulSoup:
+    return BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+
+
+def article(site: Path, page: str):
+    return soup(site, page).select_one("article")
+
+
+def test_every_page_is_built(built_site):
+    for page in PAGES + ["404.html", "search/search_index.js"]:
+        assert (built_site / page).is_file(), f"{page} missing from the build"
+
+
+def test_navigation_holds_all_six_questions_grouped(built_site):
+    nav = soup(built_site, "index.html").select_one("nav.md-nav--primary")
+    text = nav.get_text(" ", strip=True)
+    for group in ("Question 4", "Question 5"):
+        assert group in text
+    links = {a["href"] for a in nav.select("a[href]")}
+    for part in ("4a", "4b", "4c", "5a", "5b", "5c"):
+        assert any(href.endswith(f"{part}.html") for href in links), f"{part} not in the navigation"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_executed_output_replaces_every_block(built_site, page):
+    html = (built_site / page).read_text(encoding="utf-8")
+    assert 'exec="on"' not in html and 'exec="1"' not in html, "a block was left unexecuted"
+    assert "Traceback (most recent call last)" not in html
+
+
+@pytest.mark.parametrize("page", QUESTION_PAGES)
+def test_question_page_anatomy(built_site, page):
+    body = article(built_site, page)
+    assert body.select_one(".admonition.question"), "the question is not quoted"
+    assert body.select_one(".exec-check"), "no check stands beside the text"
+    assert any("References" in h.get_text() for h in body.find_all("h2")), "no references"
+    summary = body.select_one("details#checks-on-this-page")
+    assert summary is not None and "all passed" in summary.get_text()
+
+
+def test_parameter_table_of_5b_is_computed(built_site):
+    body = article(built_site, "question-5/5b.html")
+    table_text = " ".join(t.get_text(" ", strip=True) for t in body.select("table"))
+    for name in ("linear.weight", "linear.bias", "bn.gamma", "bn.beta", "bn.running_mean"):
+        assert name in table_text
+    assert "(40, 20)" in table_text
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_math_is_rendered_by_katex_at_build_time(built_site, page):
+    html = (built_site / page).read_text(encoding="utf-8")
+    main = str(article(built_site, page))
+    assert "katex-error" not in html
+    assert 'class="arithmatex"' not in html, "math left for a browser script"
+    text = BeautifulSoup(main, "html.parser")
+    for tag in text.select(".katex-mathml, code, pre, script"):
+        tag.decompose()  # TeX legitimately appears in MathML annotations and code
+    visible = text.get_text()
+    for raw in ("$$", "\\(", "\\[", "\\begin{", "\\frac"):
+        assert raw not in visible, f"raw TeX {raw!r} left in {page}"
+    assert not re.search(r"<script[^>]+(katex|mathjax)", html, re.I), "math JavaScript shipped"
+
+
+def test_katex_css_and_fonts_are_served_from_the_site(built_site):
+    css = built_site / "assets/vendor/katex/katex.min.css"
+    assert css.is_file()
+    for font in re.findall(r"url\((fonts/[^)]+\.woff2)\)", css.read_text()):
+        assert (css.parent / font).is_file(), f"{font} referenced by KaTeX CSS is missing"
+
+
+FETCHING = {  # elements whose URL a browser fetches without a click
+    "script": "src",
+    "img": "src",
+    "iframe": "src",
+    "source": "src",
+    "video": "src",
+    "audio": "src",
+    "embed": "src",
+    "object": "data",
+    "track": "src",
+}
+
+
+def _external(url: str) -> bool:
+    return bool(urlsplit(url.strip()).scheme in {"http", "https"} or url.strip().startswith("//"))
+
+
+def test_no_third_party_request(built_site):
+    offenders = []
+    for html_file in built_site.rglob("*.html"):
+        page = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
+        for tag, attr in FETCHING.items():
+            offenders += [
+                (html_file.name, el[attr])
+                for el in page.find_all(tag)
+                if el.get(attr) and _external(el[attr])
+            ]
+        for link in page.find_all("link", href=True):
+            if _external(link["href"]) and set(link.get("rel", [])) & {
+                "stylesheet",
+                "preload",
+                "prefetch",
+                "preconnect",
+                "dns-prefetch",
+                "icon",
+                "manifest",
+                "modulepreload",
+            }:
+                offenders.append((html_file.name, link["href"]))
+        for styled in page.find_all(style=True):
+            offenders += [
+                (html_file.name, u)
+                for u in re.findall(r"url\(['\"]?([^)'\"]+)", styled["style"])
+                if _external(u)
+            ]
+        for use in page.find_all(["use", "image"]):
+            href = use.get("href") or use.get("xlink:href") or ""
+            if _external(href):
+                offenders.append((html_file.name, href))
+    for css in built_site.rglob("*.css"):
+        text = css.read_text(encoding="utf-8", errors="replace")
+        offenders += [(css.name, u) for u in re.findall(r"url\(['\"]?([^)'\"]+)", text) if _external(u)]
+        offenders += [(css.name, u) for u in re.findall(r"@import\s+['\"]([^'\"]+)", text) if _external(u)]
+    assert not offenders, f"third-party URLs a browser would fetch: {offenders[:10]}"
+
+
+def _ids(site: Path, page: str, cache: dict) -> set[str]:
+    if page not in cache:
+        cache[page] = {el["id"] for el in soup(site, page).find_all(id=True)}
+    return cache[page]
+
+
+def test_internal_links_and_anchors_resolve(built_site):
+    cache: dict[str, set[str]] = {}
+    broken = []
+    for page in PAGES:
+        for link in soup(built_site, page).select("a[href]"):
+            href = link["href"]
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith(("//", "mailto:")):
+                continue
+            target = (built_site / page).parent / unquote(parts.path) if parts.path else built_site / page
+            target = target.resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append((page, href))
+                continue
+            if parts.fragment and target.suffix == ".html":
+                rel = target.relative_to(built_site.resolve()).as_posix()
+                if parts.fragment not in _ids(built_site, rel, cache):
+                    broken.append((page, href))
+    assert not broken, f"broken links or anchors: {broken[:10]}"
+
+
+def test_ledger_lists_every_check_and_claim(built_site):
+    rows = article(built_site, "checks.html").select("table.exec-ledger tbody tr")
+    expected = len(load_all()) + len(all_claims(DOCS))
+    assert len(rows) == expected, f"ledger has {len(rows)} rows, the project has {expected} checks"
+    pages_in_ledger = {row.select("td")[1].get_text() for row in rows}
+    assert {p.replace(".html", ".md") for p in QUESTION_PAGES} <= pages_in_ledger
+    total = article(built_site, "index.html").get_text(" ", strip=True)
+    assert f"{expected} checks" in total, "the home page does not show the ledger's total"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_figures_are_numbered_and_described(built_site, page):
+    figures = article(built_site, page).select("figure.exec-figure")
+    for number, figure in enumerate(figures, start=1):
+        svg = figure.select_one("svg")
+        assert svg is not None and svg.get("role") == "img"
+        title, desc = svg.find("title"), svg.find("desc")
+        assert title and title.get_text(strip=True), "figure without a title (alt text)"
+        assert desc and desc.get_text(strip=True), "figure without a description"
+        labelled = set(svg["aria-labelledby"].split())
+        assert {title["id"], desc["id"]} == labelled
+        caption = figure.select_one("figcaption").get_text(" ", strip=True)
+        assert caption.startswith(f"Figure {number}."), f"caption {caption!r} out of order"
+
+
+def test_ids_are_unique_on_every_page(built_site):
+    for page in PAGES:
+        ids = [el["id"] for el in soup(built_site, page).find_all(id=True)]
+        duplicates = {i for i in ids if ids.count(i) > 1}
+        assert not duplicates, f"{page} repeats ids {sorted(duplicates)[:5]}"
