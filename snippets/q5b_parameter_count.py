@@ -93,7 +93,11 @@ def _formula_matches_arrays():
         for a, b in sizes
     ]
     return [
-        equal(counted, predicted, what=f"array counts vs formulas over {len(sizes)} (n_in, n_out) pairs"),
+        equal(
+            sum(c == p for c, p in zip(counted, predicted, strict=True)),
+            len(sizes),
+            what="(n_in, n_out) pairs whose three array counts all equal the formulas",
+        ),
         identity(FORMULA_WITH_BIAS - FORMULA_WITHOUT_BIAS, n_out, what="the bias adds exactly n_out"),
     ]
 

@@ -173,11 +173,11 @@ def test_internal_links_and_anchors_resolve(built_site):
 
 
 def test_ledger_lists_every_check_and_claim(built_site):
-    rows = article(built_site, "checks.html").select("table.exec-ledger tbody tr")
+    rows = article(built_site, "checks.html").select(".exec-ledger table tbody tr")
     expected = len(load_all()) + len(all_claims(DOCS))
     assert len(rows) == expected, f"ledger has {len(rows)} rows, the project has {expected} checks"
-    pages_in_ledger = {row.select("td")[1].get_text() for row in rows}
-    assert {p.replace(".html", ".md") for p in QUESTION_PAGES} <= pages_in_ledger
+    pages_in_ledger = {row.select("td")[1]["title"] for row in rows}
+    assert {"docs/" + p.replace(".html", ".md") for p in QUESTION_PAGES} <= pages_in_ledger
     total = article(built_site, "index.html").get_text(" ", strip=True)
     assert f"{expected} checks" in total, "the home page does not show the ledger's total"
 

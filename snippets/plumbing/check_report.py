@@ -140,17 +140,19 @@ def ledger() -> str:
     body = []
     for number, entry in enumerate(entries, start=1):
         href = _href(LEDGER_PAGE, str(entry["page"]), str(entry["anchor"]))
+        page_label = PurePosixPath(str(entry["page"])).stem
         body.append(
-            f"<tr><td>{number}</td><td><code>{html.escape(str(entry['page']))}</code></td>"
+            f'<tr><td>{number}</td><td title="docs/{html.escape(str(entry["page"]))}">{page_label}</td>'
             f'<td><a href="{href}">{html.escape(str(entry["statement"]))}</a></td>'
             f"<td>{html.escape(str(entry['method']))}</td>"
-            f"<td>{html.escape(str(entry['tolerance']))}</td><td>✓ passed</td>"
+            f"<td>{html.escape(str(entry['tolerance']))}</td><td>✓</td>"
             f"<td><code>{html.escape(str(entry['source']))}</code></td></tr>"
         )
+    # A plain table (no class) so the theme styles it like any other; the wrapper identifies it.
     return (
-        '<table class="exec-ledger"><thead><tr><th>#</th><th>Page</th><th>Statement</th>'
-        "<th>Method</th><th>Tolerance</th><th>Result</th><th>Proof</th></tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table>"
+        '<div class="exec-ledger"><table><thead><tr><th>#</th><th>Page</th><th>Statement</th>'
+        "<th>Method</th><th>Tolerance</th><th>Passed</th><th>Proof</th></tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table></div>"
     )
 
 

@@ -148,11 +148,15 @@ def verify(check_id: str) -> Result:
 
 
 def _fmt(value) -> str:
+    """A value as a check box shows it: small values in full, large ones summarized."""
     if isinstance(value, np.ndarray):
-        return np.array2string(value, precision=6, threshold=8)
+        if value.size <= 6:
+            return np.array2string(value, precision=6)
+        return f"array of shape {value.shape}"
     if isinstance(value, float | np.floating):
         return f"{float(value):.6g}"
-    return str(value)
+    text = str(value)
+    return text if len(text) <= 120 else f"{text[:100]}… ({len(text)} characters)"
 
 
 def equal(computed, expected, what: str = "value") -> Outcome:
