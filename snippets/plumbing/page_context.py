@@ -39,6 +39,25 @@ def _mkdocs_file(md: Markdown):
     return getattr(relpath, "file", None)
 
 
+def _zensical_page(md: Markdown) -> tuple[str, Path] | None:
+    """The page Zensical is rendering, from its "rendering_context" preprocessor, if any.
+
+    Zensical has no "relpath" treeprocessor; it registers a context preprocessor holding the page
+    (`page.path` is relative to docs_dir) and the configuration (`root_dir`, `docs_dir`). It also
+    hands that extension to markdown-exec's nested conversions, which markdown-exec marks with
+    `_original_md`: those must keep the outer page (and its figure counter).
+    """
+    if getattr(md, "_original_md", None) is not None or "rendering_context" not in md.preprocessors:
+        return None
+    context = md.preprocessors["rendering_context"]
+    path = getattr(getattr(context, "page", None), "path", None)
+    config = getattr(context, "config", None) or {}
+    if not path:
+        return None
+    docs_dir = Path(config.get("root_dir") or ".", config.get("docs_dir") or "docs").resolve()
+    return str(path).replace("\\", "/"), docs_dir
+
+
 class _RecordPage(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         global current
@@ -50,6 +69,8 @@ class _RecordPage(Preprocessor):
                 for _ in Path(file.src_uri).parts[:-1]:
                     docs_dir = docs_dir.parent
             current = PageContext(src_uri=file.src_uri, docs_dir=docs_dir)
+        elif (zensical := _zensical_page(self.md)) is not None:
+            current = PageContext(src_uri=zensical[0], docs_dir=zensical[1])
         return lines
 
 
