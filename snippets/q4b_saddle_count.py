@@ -416,7 +416,7 @@ def index_figure() -> str:
         ax.bar(k, exact, width=0.7, color="C0", alpha=0.6, label="GOE, exact (Pfaffian)")
         seen = freq > 0  # a zero count has no place on a log axis
         ax.errorbar(k[seen], freq[seen], yerr=[freq[seen] - low[seen], high[seen] - freq[seen]], fmt="o",
-                    markersize=4.5, capsize=2.5, color="C3",
+                    markersize=4.5, capsize=2.5, color="C2",
                     label=f"GOE, {MC_INDEX_SAMPLES:,} samples (95% interval)")
         ax.plot(k, coin, "D--", markersize=4, linewidth=1.2, color="C1", label="coin flips: Binomial(10, ½)")
         ax.set_xticks(k)
