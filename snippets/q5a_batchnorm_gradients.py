@@ -132,20 +132,30 @@ def relative_error(analytic: np.ndarray, numerical: np.ndarray) -> float:
     return float(np.max(np.abs(numerical - analytic)) / np.max(np.abs(analytic)))
 
 
-@value("q5a.fd-step", statement="finite-difference step h", fmt=".0e")
-def fd_step() -> float:
-    return FD_STEP
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-@value("q5a.fd-rtol", statement="tolerance on the normwise relative error of the gradient check", fmt=".0e")
-def fd_rtol() -> float:
-    return FD_RTOL
+def scientific(number: float) -> str:
+    """A positive number to one significant digit, as prose writes it: 10⁻⁷ or 2 × 10⁻¹⁰."""
+    mantissa, exponent = f"{number:.0e}".split("e")
+    power = "10" + str(int(exponent)).translate(SUPERSCRIPTS)
+    return power if mantissa == "1" else f"{mantissa} × {power}"
 
 
-@value("q5a.fd-worst", statement="largest relative error of the gradient check over all cases", fmt=".0e")
-def fd_worst() -> float:
-    return max(relative_error(*pair)
-               for n, d, seed in FD_CASES for pair in analytic_and_numerical(n, d, seed).values())
+@value("q5a.fd-step", statement="finite-difference step h")
+def fd_step() -> str:
+    return scientific(FD_STEP)
+
+
+@value("q5a.fd-rtol", statement="tolerance on the normwise relative error of the gradient check")
+def fd_rtol() -> str:
+    return scientific(FD_RTOL)
+
+
+@value("q5a.fd-worst", statement="largest relative error of the gradient check over all cases")
+def fd_worst() -> str:
+    return scientific(max(relative_error(*pair)
+                          for n, d, seed in FD_CASES for pair in analytic_and_numerical(n, d, seed).values()))
 
 
 @check("q5a.finite-differences", page=PAGE,
@@ -202,8 +212,10 @@ def error_figure() -> str:
     fig, ax = new_figure(6.4, 3.4)
     labels = {"dx": r"$\partial L/\partial x$", "dgamma": r"$\partial L/\partial \gamma$",
               "dbeta": r"$\partial L/\partial \beta$"}
+    # Colours with a contrast of at least 3 against both the light and the dark page.
+    colours = {"dx": "#3b8fd9", "dgamma": "#d55e00", "dbeta": "#2ca58d"}
     for (name, err), marker in zip(errors.items(), ("o", "s", "^"), strict=True):
-        ax.loglog(steps, err, marker=marker, markersize=4, label=labels[name])
+        ax.loglog(steps, err, marker=marker, markersize=4, color=colours[name], label=labels[name])
     ax.axhline(FD_RTOL, linestyle="--", linewidth=1.2, color="#8c8c8c", label=f"tolerance {FD_RTOL:g}")
     ax.axvline(FD_STEP, linestyle=":", linewidth=1.2, color="#8c8c8c", label=f"step used, h = {FD_STEP:g}")
     ax.set_xlabel("finite-difference step h")

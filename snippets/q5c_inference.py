@@ -402,7 +402,7 @@ def running_stats_figure() -> str:
         ax.fill_between(t, expected - sd, expected + sd, alpha=0.25, linewidth=0, color="#3b8fd9",
                         label="theory: mean ± 1 s.d.")
         for run in range(3):
-            ax.plot(t, history[:, run], linewidth=0.9, alpha=0.8, color="#e69f00",
+            ax.plot(t, history[:, run], linewidth=0.9, alpha=0.8, color="#b26fce",
                     label="three single runs" if run == 0 else None)
         ax.plot(t, history.mean(axis=1), linewidth=2, color="#2ca58d", label=f"mean of {RUNS} runs")
         ax.axhline(target, linestyle="--", linewidth=1.2, color="#8c8c8c", label=target_label)
@@ -441,7 +441,7 @@ def small_batch_figure() -> str:
                     label="training mode: 5th to 95th percentile")
     ax.plot(sizes, [outputs[m].mean() for m in BATCH_SIZES], marker="o", markersize=4, color="#3b8fd9",
             label="training mode: mean")
-    ax.axhline(reference, linestyle="--", linewidth=1.2, color="#e69f00", label="inference mode")
+    ax.axhline(reference, linestyle="--", linewidth=1.4, color="#b26fce", label="inference mode")
     fine = np.geomspace(2, 4, 30)
     ax.plot(fine, np.sqrt(fine - 1), linestyle=":", linewidth=1.4, color="#d55e00",
             label=r"bound $\sqrt{m-1}$")
@@ -491,14 +491,21 @@ def folding_example(seed: int = 7) -> dict[str, np.ndarray]:
     means, variances = track_running_stats(train_inputs @ weight.T + bias)
     running_mean, running_var = means[-1], variances[-1]
     test = 1 + 2 * rng.normal(size=(64, 6))
-    two_layers = batchnorm_inference(test @ weight.T + bias, GAMMA, BETA, running_mean, running_var, EPS)
+    hidden = test @ weight.T + bias
+    two_layers = batchnorm_inference(hidden, GAMMA, BETA, running_mean, running_var, EPS)
+    scale, shift = inference_affine(GAMMA, BETA, running_mean, running_var)
     folded_weight, folded_bias = fold_into_linear(weight, bias, GAMMA, BETA, running_mean, running_var)
-    return {"two_layers": two_layers, "folded": test @ folded_weight.T + folded_bias}
+    return {"two_layers": two_layers, "affine": scale * hidden + shift,
+            "folded": test @ folded_weight.T + folded_bias}
 
 
 @check("q5c.fold", page=PAGE,
-       statement="Folding inference batch norm into the preceding Linear layer gives the same outputs")
+       statement="Inference batch norm is an affine map per feature and folds into the previous Linear layer")
 def _fold():
     outputs = folding_example()
-    return close(outputs["folded"], outputs["two_layers"], rtol=1e-12, atol=1e-12,
-                 what="Linear' (folded) vs Linear → batch norm (inference), 64 × 3 outputs, float64")
+    return [
+        close(outputs["affine"], outputs["two_layers"], rtol=1e-12, atol=1e-12,
+              what="a · z + c vs batchnorm_inference(z), 64 × 3 outputs, float64"),
+        close(outputs["folded"], outputs["two_layers"], rtol=1e-12, atol=1e-12,
+              what="Linear' (folded) vs Linear → batch norm (inference), 64 × 3 outputs, float64"),
+    ]
