@@ -72,6 +72,29 @@ def plain_monte_carlo(n: int, samples: int, seed: int) -> tuple[float, float]:
     return p, math.sqrt(max(p * (1 - p), 1e-300) / samples)
 
 
+def p2_equal_variance_quadrature() -> float:
+    """P(positive definite) of [[a, c], [c, b]] with a, b, c ~ N(0, 1), which is not the GOE.
+
+    With u = (a+b)/2, v = (a-b)/2 ~ N(0, ½) and c ~ N(0, 1), the matrix is positive definite iff
+    u > √(v² + c²), so P = E[P(u > √(v² + c²))], a two-dimensional integral.
+    """
+    from scipy import integrate
+    from scipy.special import erfc
+
+    def integrand(c, v):
+        tail = 0.5 * erfc(math.sqrt(v * v + c * c))  # P(u > r) for u ~ N(0, ½)
+        return math.exp(-v * v) / math.sqrt(math.pi) * math.exp(-c * c / 2) / math.sqrt(2 * math.pi) * tail
+
+    return integrate.dblquad(integrand, -np.inf, np.inf, -np.inf, np.inf, epsabs=1e-13, epsrel=1e-12)[0]
+
+
+def p2_equal_variance_monte_carlo(samples: int, seed: int) -> tuple[float, float]:
+    """The same probability by sampling a, b, c ~ N(0, 1): (estimate, standard error)."""
+    a, b, c = np.random.default_rng(seed).standard_normal((3, samples))
+    p = float(np.mean((a > 0) & (a * b > c * c)))
+    return p, math.sqrt(p * (1 - p) / samples)
+
+
 # --- Exact values: de Bruijn's Pfaffian --------------------------------------------------------
 #
 # With φ_i(x) = x^i the Vandermonde determinant det[x_j^i] equals Π_{i<j}(x_j - x_i) = |Δ| on
@@ -493,6 +516,17 @@ def rate_at_max() -> float:
     return -data["log_p"][-1] / data["n"][-1] ** 2
 
 
+@value("q4b.fit-b", statement="fitted coefficient b of n in ln P_n, n = 20..100", fmt=".3f")
+def fit_b() -> float:
+    return float(rate_fit()[1])
+
+
+@value("q4b.p2-equal-variance", statement="P(2×2 symmetric matrix with N(0,1) entries is positive definite)",
+       fmt=".4f")
+def p2_equal_variance() -> float:
+    return p2_equal_variance_quadrature()
+
+
 @value("q4b.n-max", statement="largest n of the reference data")
 def n_max() -> int:
     return int(reference_data()["n"][-1])
@@ -583,6 +617,20 @@ def _p2():
               what="∬ over 0 < λ₂ < λ₁ vs over λ₂ < λ₁ of (λ₁−λ₂) e^{−(λ₁²+λ₂²)/2}, scipy dblquad"),
         within_uncertainty(estimate, error, float(target),
                            what="fraction of 400,000 GOE 2×2 samples with λ_min > 0"),
+    ]
+
+
+@check("q4b.ensemble-matters", page=PAGE,
+       statement="With all entries of variance 1, P_2 changes: quadrature and sampling agree, GOE differs")
+def _ensemble_matters():
+    quadrature = p2_equal_variance_quadrature()
+    estimate, error = p2_equal_variance_monte_carlo(400_000, seed=3)
+    goe = float(p_all_positive(2))
+    return [
+        within_uncertainty(estimate, error, quadrature, what="400,000 sampled equal-variance 2×2 matrices"),
+        holds(abs(goe - quadrature) > 50 * error,
+              f"GOE P_2 = {goe:.4f} vs {quadrature:.4f}: {abs(goe - quadrature) / error:.0f} s.e. apart",
+              kind="statistical", tolerance="> 50 s.e."),
     ]
 
 

@@ -191,3 +191,10 @@ def test_every_check_holds_and_is_shown_on_the_page():
     assert ours and ours == shown
     for cid in sorted(ours):
         verify(cid)
+
+
+def test_equal_variance_ensemble_against_a_large_sample():
+    estimate, error = q.p2_equal_variance_monte_carlo(2_000_000, seed=99)
+    reference = q.p2_equal_variance_quadrature()
+    outcome = within_uncertainty(estimate, error, reference, k=4, what="2,000,000 samples")
+    assert outcome.passed, outcome.compared
