@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import html
 import json
 import logging
@@ -41,6 +42,8 @@ def _katex():
     if not KATEX_JS.is_file():
         raise FileNotFoundError(f"{KATEX_JS} is missing: run `npm ci` (the Makefile does).")
     ctx = MiniRacer()
+    # Left to interpreter finalization, V8 can deadlock the process's exit: close it first.
+    atexit.register(ctx.close)
     ctx.eval(KATEX_JS.read_text(encoding="utf-8"))
     ctx.eval(
         """
