@@ -335,10 +335,10 @@ def final_var_se() -> float:
     return final_running_var()[1]
 
 
-@value("q5c.false-alarm", statement="probability that a normal deviate lies beyond 4 standard deviations",
-       fmt=".0e")
-def false_alarm() -> float:
-    return float(2 * norm.sf(4.0))
+@value("q5c.false-alarm", statement="probability that a normal deviate lies beyond 4 standard deviations")
+def false_alarm() -> str:
+    mantissa, exponent = f"{2 * norm.sf(4.0):.0e}".split("e")
+    return f"{mantissa} × 10" + str(int(exponent)).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
 @value("q5c.biased-target", statement="(m − 1)/m σ², where an average of biased batch variances settles",
@@ -419,14 +419,14 @@ def running_stats_figure() -> str:
             f"Two panels against the training step, 0 to {STEPS}. Left: the running mean starts at 0 and "
             f"rises to the population mean {POP_MEAN:g}. Right: the running variance starts at 1 and rises "
             f"to the population variance {POP_VAR:g}, above the dotted level (m - 1)/m times sigma squared "
-            "where an average of biased batch variances would settle. Three single runs fluctuate inside "
-            f"the shaded theoretical band of one standard deviation; the mean of {RUNS} runs follows the "
-            "band's centre."),
+            "where an average of biased batch variances would settle. Three single runs keep fluctuating "
+            "around the population value, on the scale of the shaded theoretical band of one standard "
+            f"deviation; the mean of {RUNS} runs follows the band's centre."),
         caption=(
             f"Running statistics of one feature drawn from N({POP_MEAN:g}, {POP_VAR:g}), batches of {BATCH}, "
             f"momentum {MOMENTUM:g}. The shaded band is the exact mean ± 1 standard deviation of the running "
-            f"average; single runs keep fluctuating inside it, while their average over {RUNS} runs settles "
-            "on the population value. The variance converges to σ² because each step averages in the "
+            f"average: single runs never stop fluctuating on that scale, while their mean over {RUNS} runs "
+            "settles on the population value. The variance converges to σ² because each step averages in the "
             "unbiased m/(m − 1)·σ_B²."),
     )
 
