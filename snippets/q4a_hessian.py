@@ -93,7 +93,7 @@ def hessian_table() -> str:
              "|---|---|---|---|---|---|"]
     for example in EXAMPLES.values():
         hessian = hessian_at(example)
-        lams = ", ".join(f"${_eigenvalue_latex(v)}$" for v in eigenvalues(hessian))
+        lams = "<br>".join(f"${_eigenvalue_latex(v)}$" for v in eigenvalues(hessian))
         point = sp.latex(example.point if len(example.point) > 1 else example.point[0])
         lines.append(
             f"| ${example.label}$ | ${point}$ | ${sp.latex(hessian)}$ | {lams} "
@@ -233,10 +233,10 @@ def _spectral_identity():
     lam1, lam2 = sp.symbols("lambda1 lambda2", real=True)
     q = rotation(theta)
     hess = q * sp.diag(lam1, lam2) * q.T
-    picks = [sp.simplify((q[:, i].T * hess * q[:, i])[0]) for i in range(2)]
+    picks = [sp.trigsimp(sp.expand((q[:, i].T * hess * q[:, i])[0])) for i in range(2)]
     return [
         identity(spectral_identity_difference(3), 0, what="3×3, every entry of Q, Λ, h a symbol"),
-        equal(sp.simplify(q.T * q), sp.eye(2), what="QᵀQ for the rotation Q(θ)"),
+        equal((q.T * q).applyfunc(sp.trigsimp), sp.eye(2), what="QᵀQ for the rotation Q(θ)"),
         identity(picks[0], lam1, what="(Qe₁)ᵀ QΛQᵀ (Qe₁) = λ₁ for every θ"),
         identity(picks[1], lam2, what="(Qe₂)ᵀ QΛQᵀ (Qe₂) = λ₂ for every θ"),
     ]
@@ -394,7 +394,7 @@ def _rosenbrock():
     return [
         equal(hessian, sp.Matrix([[802, -400], [-400, 200]]), what="Hessian at (1, 1)"),
         *[identity(lam, (trace + sign * sp.sqrt(trace**2 - 4 * det)) / 2,
-                   what=f"exact eigenvalue {i + 1} vs (trace {'∓±'[i]} √(trace² - 4 det))/2")
+                   what=f"exact eigenvalue {i + 1} vs (trace {'-+'[i]} √(trace² - 4 det))/2")
           for i, (lam, sign) in enumerate(zip(eigenvalues(hessian), (-1, 1), strict=True))],
         close(numeric, [rosenbrock_lmin(), rosenbrock_lmax()], rtol=1e-12, what="LAPACK eigvalsh vs sympy"),
         holds(EXAMPLES["rosenbrock"].strict_minimum and all(ring_minimum(EXAMPLES["rosenbrock"], r) > 0
@@ -544,7 +544,7 @@ def landscape_figure(surface_grid: int = 15, contour_grid: int = 61) -> str:
         surface.plot_surface(*coarse, NUMERIC[key](*coarse), cmap="cividis", vmin=-1, vmax=2.5,
                              linewidth=0, antialiased=False)
         surface.set_title(titles[key], fontsize=9)
-        surface.set(xticks=[-1, 0, 1], yticks=[-1, 0, 1], zticks=[0, 2], zlim=(-1, 3))
+        surface.set(xticks=[-1, 1], yticks=[-1, 1], zticks=[0, 2, 4], zlim=(-1, 4))
         surface.set_xlabel("x", labelpad=-8)
         surface.set_ylabel("y", labelpad=-8)
         surface.tick_params(labelsize=7, pad=-2)
