@@ -202,3 +202,21 @@ def test_ids_are_unique_on_every_page(built_site):
         ids = [el["id"] for el in soup(built_site, page).find_all(id=True)]
         duplicates = {i for i in ids if ids.count(i) > 1}
         assert not duplicates, f"{page} repeats ids {sorted(duplicates)[:5]}"
+
+
+def test_figure_palette_contrasts_with_both_themes():
+    """Every series colour keeps WCAG's 3:1 for graphics on white and on Material's slate."""
+    from snippets.plumbing.figures import PALETTE
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    def contrast(a: str, b: str) -> float:
+        high, low = sorted((luminance(a), luminance(b)), reverse=True)
+        return (high + 0.05) / (low + 0.05)
+
+    for colour in PALETTE:
+        for background in ("#ffffff", "#1e2129"):  # Material's default and slate backgrounds
+            assert contrast(colour, background) >= 3.0, f"{colour} on {background}"

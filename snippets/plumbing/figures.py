@@ -17,8 +17,8 @@ from snippets.plumbing.page_context import page  # noqa: E402
 # Text and axes are drawn in this sentinel colour, then handed to CSS as `currentColor`,
 # so they follow the theme's text colour in light and in dark mode.
 INK = "#010203"
-# Mid-luminance colours (Okabe-Ito family) that keep contrast on white and on Material's slate.
-PALETTE = ["#3b8fd9", "#e69f00", "#2ca58d", "#d55e00", "#b26fce", "#8c8c8c"]
+# Mid-luminance colours (Okabe-Ito family) with at least 3:1 contrast on white and on Material's slate.
+PALETTE = ["#3b8fd9", "#c77c00", "#1f9a7a", "#d55e00", "#b26fce", "#808080"]
 
 STYLE = {
     "svg.hashsalt": "executed-ml-solutions",

@@ -82,7 +82,8 @@ class _RenderMath(Postprocessor):
             log.warning("%s: KaTeX cannot render formula %r: %s", page().label, tex.strip(), error)
             return f'<span class="katex-error">{html.escape(tex)}</span>'
         if display:
-            return f'<div class="math-display">{rendered}</div>'
+            # Focusable, so a formula wider than a small screen can be scrolled from the keyboard.
+            return f'<div class="math-display" tabindex="0">{rendered}</div>'
         return rendered
 
 
