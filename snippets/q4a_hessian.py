@@ -138,12 +138,22 @@ def peano_second_partials_continuous() -> bool:
     return bool(sp.limit(sp.cancel(away.subs(y, 0)), x, 0) == sp.limit(sp.cancel(away.subs(x, 0)), y, 0))
 
 
+def peano_first_partials_over_radius() -> tuple[sp.Expr, sp.Expr]:
+    """∂_x f and ∂_y f of Peano's example in polar coordinates, divided by r (depends on θ only)."""
+    r, theta = sp.symbols("r theta", positive=True)
+    polar = {x: r * sp.cos(theta), y: r * sp.sin(theta)}
+    return tuple(sp.trigsimp(sp.cancel(sp.diff(PEANO, var).subs(polar) / r)) for var in (x, y))
+
+
 @check("q4a.c2-needed", page=PAGE,
        statement="A C¹ function can have ∂_y∂_x f ≠ ∂_x∂_y f: without C² the Hessian need not be symmetric")
 def _c2_needed():
     d_y_d_x, d_x_d_y = mixed_partials_at_origin()
     return [
         equal((d_y_d_x, d_x_d_y), (-1, 1), what="(∂_y∂_x f, ∂_x∂_y f) at (0, 0) from difference quotients"),
+        holds(all(expr.free_symbols == {sp.Symbol("theta", positive=True)}
+                  for expr in peano_first_partials_over_radius()), kind="symbolic",
+              what="∂_x f and ∂_y f are r·(bounded function of θ), so they tend to 0 = ∂f(0, 0): f is C¹"),
         holds(not peano_second_partials_continuous(), kind="symbolic",
               what="∂_y∂_x f has different limits along the two axes, so f is not C² at (0, 0)"),
     ]
