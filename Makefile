@@ -46,7 +46,8 @@ test: setup
 serve: setup
 	$(BIN)/mkdocs serve --livereload
 
-lock:
+lock: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet "pip-tools>=7.4,<8"
 	$(BIN)/pip-compile --quiet --extra test --strip-extras --no-emit-index-url \
 		--no-emit-find-links -o requirements.lock pyproject.toml
 

@@ -51,30 +51,27 @@ def prose_mutation(page: str) -> Mutation:
     return Mutation(page, f"docs/{page}", old, new, first.key)
 
 
-# One computation, one tolerance and one symbolic identity made false (more may be added per page).
-SNIPPET_MUTATIONS = [
-    Mutation(
-        "question-5/5b.md",
-        "snippets/q5b_parameter_count.py",
-        '"linear.bias"] = np.zeros(n_out)',
-        '"linear.bias"] = np.zeros(n_out + 1)',
-        "q5b.",
-    ),
-    Mutation(
-        "question-5/5b.md",
-        "snippets/q5b_parameter_count.py",
-        "atol=1e-9",
-        "atol=1e-300",
-        "q5b.bias-redundant",
-    ),
-    Mutation(
-        "question-5/5b.md",
-        "snippets/q5b_parameter_count.py",
-        "identity(FORMULA_WITH_BIAS - FORMULA_WITHOUT_BIAS, n_out,",
-        "identity(FORMULA_WITH_BIAS - FORMULA_WITHOUT_BIAS, 2 * n_out,",
-        "q5b.formula",
-    ),
-]
+# Per page: one computed value, one tolerance made impossible, one symbolic identity made false.
+# Columns: page, file, text to replace, replacement, what the failure must name.
+# fmt: off
+SNIPPET_MUTATIONS = [Mutation(*row) for row in [
+    ("question-5/5b.md", "snippets/q5b_parameter_count.py",
+     '"linear.bias"] = np.zeros(n_out)', '"linear.bias"] = np.zeros(n_out + 1)', "q5b."),
+    ("question-5/5b.md", "snippets/q5b_parameter_count.py",
+     "atol=1e-9", "atol=1e-300", "q5b.bias-redundant"),
+    ("question-5/5b.md", "snippets/q5b_parameter_count.py",
+     "identity(FORMULA_WITH_BIAS - FORMULA_WITHOUT_BIAS, n_out,",
+     "identity(FORMULA_WITH_BIAS - FORMULA_WITHOUT_BIAS, 2 * n_out,", "q5b.formula"),
+    ("question-4/4c.md", "snippets/q4c_saddle_descent.py",
+     "def steps_slow() -> int:\n    return escape_steps_simulated(Fraction(1), -Fraction(1, 100),",
+     "def steps_slow() -> int:\n    return escape_steps_simulated(Fraction(1), -Fraction(1, 99),", "q4c.steps-slow"),
+    ("question-4/4c.md", "snippets/q4c_saddle_descent.py",
+     'np.diag(1 - RANDOM_ETA * run["lam"]), atol=1e-12', 'np.diag(1 - RANDOM_ETA * run["lam"]), atol=1e-300',
+     "q4c.random-quadratic"),
+    ("question-4/4c.md", "snippets/q4c_saddle_descent.py",
+     "eta * lam**2 * (eta * lam - 2) * y**2", "eta * lam**2 * (eta * lam - 3) * y**2", "q4c.escape-is-descent"),
+]]
+# fmt: on
 
 MUTATIONS = [
     prose_mutation(page)
