@@ -19,6 +19,7 @@ FD_RTOL = 1e-7  # allowed ‖numerical − analytic‖∞ / ‖analytic‖∞; a
 # (batch size, features, seed). Not 2: that batch's input gradient is O(ε), see q5a.batch-of-two.
 FD_CASES = ((4, 3, 0), (8, 4, 1), (32, 5, 2))
 GRADIENTS = ("dx", "dgamma", "dbeta")
+SYMBOLIC_SIZES = (2, 3)  # symbolic batches checked on the page (the tests add 4)
 
 
 # --- Symbolic: one feature (features never mix), a batch of m scalars ---------------------------
@@ -62,11 +63,16 @@ def closed_forms(b: SimpleNamespace) -> dict[str, object]:
        statement="sympy's derivatives of the forward pass equal the closed forms for ∂L/∂β, ∂L/∂γ, ∂L/∂x")
 def _symbolic_closed_forms():
     outcomes = []
-    for m in (2, 3):
+    for m in SYMBOLIC_SIZES:
         b = symbolic_batch(m)
         derived, closed = derived_gradients(b), closed_forms(b)
         outcomes += [identity(derived[k], closed[k], what=f"{k}, batch of {m}") for k in GRADIENTS]
     return outcomes
+
+
+@value("q5a.symbolic-sizes", statement="sizes of the symbolic batches sympy differentiates")
+def symbolic_sizes() -> str:
+    return " and ".join(str(m) for m in SYMBOLIC_SIZES)
 
 
 @check("q5a.dx-structure", page=PAGE,
