@@ -565,7 +565,7 @@ def landscape_figure(surface_grid: int = 15, contour_grid: int = 61) -> str:
         levels = [level for level in LEVELS if key == "x2y3" or level > 0]
         # Sign by colour and dash, not by a colormap: palette colours read on light and dark pages.
         lines = contours.contour(*fine, NUMERIC[key](*fine), levels=levels, linewidths=1.1,
-                                 colors=["C3" if level < 0 else "C1" if level == 0 else "C0"
+                                 colors=["C3" if level < 0 else "C4" if level == 0 else "C0"
                                          for level in levels],
                                  linestyles=["--" if level < 0 else "-" for level in levels])
         contours.clabel(lines, levels=[lv for lv in levels if lv in (-0.4, 0.02, 0.25)],
@@ -577,7 +577,7 @@ def landscape_figure(surface_grid: int = 15, contour_grid: int = 61) -> str:
         title="Surfaces and contour lines of three functions with a critical point at the origin",
         description=(
             "Top row: surfaces over the square from -1 to 1 in x and y. Bottom row: contour lines at "
-            "levels 0.02, 0.1, 0.25, 0.5, 1 and 1.5 (and, on the right, also the orange level 0 and "
+            "levels 0.02, 0.1, 0.25, 0.5, 1 and 1.5 (and, on the right, also the purple level 0 and "
             "the dashed negative levels -0.02, -0.1 and -0.4). Left, x^2 + xy + y^2 + y^4: a bowl "
             "whose small contours are tilted ellipses. Middle, x^2 + y^4: a bowl that is flat along the "
             "y axis, its small contours stretched in y but still closed around the origin. Right, "
@@ -589,6 +589,6 @@ def landscape_figure(surface_grid: int = 15, contour_grid: int = 61) -> str:
             "contours. Middle: x² + y⁴ is flat to second order along y (contours stretched in y), yet "
             "every contour closes around the origin: a strict minimum with a zero eigenvalue. Right: "
             "x² + y³ has the same Hessian, but it drops below 0 for y < 0 (dashed negative levels, below "
-            "the cusped zero level in orange): no minimum. Some levels are labelled on the lines."
+            "the cusped zero level in purple): no minimum. Some levels are labelled on the lines."
         ),
     )
