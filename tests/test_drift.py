@@ -34,7 +34,7 @@ class Mutation:
 def _changed_literal(literal: str) -> str:
     """A different number of the same shape: bump the last digit."""
     for i in range(len(literal) - 1, -1, -1):
-        if literal[i].isdigit():
+        if literal[i].isdecimal() and literal[i].isascii():
             return literal[:i] + str((int(literal[i]) + 1) % 10) + literal[i + 1 :]
     return literal + "0"
 
@@ -70,6 +70,20 @@ SNIPPET_MUTATIONS = [Mutation(*row) for row in [
      "q4c.random-quadratic"),
     ("question-4/4c.md", "snippets/q4c_saddle_descent.py",
      "eta * lam**2 * (eta * lam - 2) * y**2", "eta * lam**2 * (eta * lam - 3) * y**2", "q4c.escape-is-descent"),
+    ("question-4/4b.md", "snippets/q4b_saddle_count.py",
+     "def p2() -> float:\n    return float(p_all_positive(2))",
+     "def p2() -> float:\n    return float(p_all_positive(3))", "q4b.p2"),
+    ("question-4/4b.md", "snippets/q4b_saddle_count.py",
+     "close(wide[0], THETA, rtol=1e-5,", "close(wide[0], THETA, rtol=1e-300,", "q4b.rate-theta"),
+    ("question-4/4b.md", "snippets/q4b_saddle_count.py",
+     "target = (2 - sp.sqrt(2)) / 4", "target = (2 - sp.sqrt(3)) / 4", "q4b.p2-closed-form"),
+    ("question-4/4a.md", "snippets/q4a_hessian.py",
+     'return float(eigenvalues(hessian_at(EXAMPLES["rosenbrock"]))[0])',
+     'return float(eigenvalues(hessian_at(EXAMPLES["rosenbrock"]))[0]) + 1e-3', "q4a.rosen-lmin"),
+    ("question-5/5a.md", "snippets/batchnorm.py",
+     "dgamma = (dy * cache.x_hat).sum(axis=0)", "dgamma = (dy * cache.x_hat).mean(axis=0)", "q5a."),
+    ("question-5/5c.md", "snippets/batchnorm.py",
+     "unbiased_var = cache.var * m / (m - 1)", "unbiased_var = cache.var", "q5c.running-averages"),
 ]]
 # fmt: on
 
