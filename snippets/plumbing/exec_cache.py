@@ -4,9 +4,9 @@ A block's output is reused only when everything it could depend on is unchanged:
 
 - the block itself: its code, its options (including the `docs/<page>:<line>` id it is given),
   its page and its position there;
-- every block before it on the same page, and every earlier block of its session (the key is a
-  chain), so state a block hands on (its session namespace, module state, random generators)
-  is accounted for;
+- every block before it on the same page, and every earlier block of its session, with the
+  state of the files each of those read (the key is a chain), so state a block hands on (its
+  session namespace, module state, random generators) is accounted for;
 - the page context it starts from (figure counter, the page's prose values);
 - the project: every file under `snippets/` (all modules a block can import, and their data),
   `requirements.lock`, `package-lock.json`, `pyproject.toml`, `mkdocs.yml`, the list of files
@@ -64,6 +64,7 @@ ENV_NOISE = {
     "DISPLAY", "WINDOWID", "SSH_AUTH_SOCK", "SSH_CLIENT", "SSH_CONNECTION", "SSH_TTY", "TMUX",
     "TMUX_PANE", "LS_COLORS", "HISTFILE", "HISTSIZE", "PS1", "PS2", "MAKEFLAGS", "MAKELEVEL",
     "MFLAGS", "MAKE_TERMOUT", "MAKE_TERMERR", "EXEC_CACHE", "EXEC_CACHE_DIR", "EXEC_TIMINGS",
+    "EXEC_CACHE_EXPLAIN",
     "PYTEST_CURRENT_TEST", "PYTEST_VERSION", "PYTEST_XDIST_WORKER",
 }
 DYNAMIC_ACCESS = {"globals", "locals", "vars", "dir", "eval", "exec"}
@@ -401,6 +402,7 @@ class ExecCache:
         fingerprint = project_fingerprint(current.docs_dir)
         self._check_process(fingerprint)
         self.build.fingerprint = _digest(fingerprint)
+        _explain({"page": current.src_uri, "fingerprint": fingerprint})
 
     def _check_process(self, fingerprint: dict[str, Any]) -> None:
         """In a long-lived process, never store output computed by code loaded before an edit."""
@@ -444,7 +446,9 @@ class ExecCache:
             "session_chain": self.build.session_chain.get(session, "") if session else "",
             "context": _context_state(),
         }
-        return _digest(parts)
+        key = _digest(parts)
+        _explain({"key": key, **parts})
+        return key
 
     # One block -----------------------------------------------------------------------------
 
@@ -461,15 +465,12 @@ class ExecCache:
         session = options.get("session") or ""
         key = self.key(code, options, session)
         self.build.position += 1
-        self.build.page_chain = key
-        if session:
-            self.build.session_chain[session] = key
         active = not self.disabled_reason
         context_before = _context_state()
         rng_before = _rng_state()
 
         entry = _load(key) if active else None
-        if entry is not None and _deps_unchanged(entry.deps):
+        if entry is not None:
             _set_context_state(entry.context_after)
             if entry.rng_after is not None:
                 _set_rng_state(entry.rng_after)
@@ -479,6 +480,7 @@ class ExecCache:
                         context_before, rng_before, names_bound(code))
             )
             self.stats["hits"] += 1
+            self._link(key, entry.deps, session)
             return entry.output, True
 
         self.stats["misses"] += 1
@@ -496,13 +498,15 @@ class ExecCache:
         finally:
             reads, _recording = _recording, None
         seconds = time.perf_counter() - started
+        deps = _dependency_digests(reads)
+        self._link(key, deps, session)
         storable = active and not warnings.count and not headings_of(output)
         if storable:
             rng_after = _rng_state()
             counter_after = _converter_counter()
             _store(key, Entry(
                 output=str(output),
-                deps=_dependency_digests(reads),
+                deps=deps,
                 context_after=_context_state(),
                 rng_after=rng_after if _rng_digest(rng_after) != _rng_digest(rng_before) else None,
                 counter_delta=(counter_after or 0) - (counter_before or 0),
@@ -511,6 +515,13 @@ class ExecCache:
         else:
             self.stats["not_stored"] += 1
         return output, False
+
+    def _link(self, key: str, deps: dict[str, str], session: str) -> None:
+        """Chain the next block's key to this one's key and to the state of the files it read."""
+        link = _digest([key, deps])
+        self.build.page_chain = link
+        if session:
+            self.build.session_chain[session] = link
 
     def _replay_for(self, code: str, session: str, replay: Callable[[str, str, str], None]) -> None:
         """Re-execute, silently and in order, the reused blocks of `session` if `code` reads their names."""
@@ -567,27 +578,42 @@ class _WarningCounter(logging.Handler):
             logger.removeHandler(self)
 
 
-def _entry_path(key: str) -> Path:
-    return CACHE_DIR / key[:2] / f"{key}.pickle"
+VARIANTS = 8  # entries kept per key: one per state of the files the block read
+
+
+def _key_dir(key: str) -> Path:
+    return CACHE_DIR / key[:2] / key
 
 
 def _load(key: str) -> Entry | None:
+    """The stored entry for `key` whose recorded reads still match the files, newest first."""
     try:
-        with _entry_path(key).open("rb") as handle:
-            entry = pickle.load(handle)
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+        variants = sorted(_key_dir(key).glob("*.pickle"), key=lambda p: -p.stat().st_mtime)
+    except OSError:
         return None
-    return entry if isinstance(entry, Entry) else None
+    for path in variants:
+        try:
+            with path.open("rb") as handle:
+                entry = pickle.load(handle)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+            continue
+        if isinstance(entry, Entry) and _deps_unchanged(entry.deps):
+            return entry
+    return None
 
 
 def _store(key: str, entry: Entry) -> None:
-    path = _entry_path(key)
+    folder = _key_dir(key)
+    path = folder / f"{_digest(entry.deps)[:16]}.pickle"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
         with temporary.open("wb") as handle:
             pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
+        old = sorted(folder.glob("*.pickle"), key=lambda p: -p.stat().st_mtime)[VARIANTS:]
+        for stale in old:
+            stale.unlink(missing_ok=True)
     except (OSError, pickle.PickleError, TypeError, AttributeError) as error:
         log.info("exec cache: could not store a block (%s)", error)
 
@@ -620,6 +646,14 @@ def _reload_question_modules() -> None:
 
 
 CACHE = ExecCache()
+
+
+def _explain(record: dict[str, Any]) -> None:
+    """With EXEC_CACHE_EXPLAIN=<file>, write what each key was made of (to see why a block re-ran)."""
+    target = os.environ.get("EXEC_CACHE_EXPLAIN")
+    if target:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(record, sort_keys=True, default=repr) + "\n")
 
 
 # --- timings ----------------------------------------------------------------------------------
