@@ -9,7 +9,7 @@ export PYTHONHASHSEED := 0
 # Reproducible dates (MkDocs stamps sitemap.xml.gz): the commit's time, not the clock's.
 export SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: setup site test serve bench lock clean
+.PHONY: setup site test serve bench zensical lock clean
 
 setup: $(VENV)/.installed node_modules/.installed $(KATEX_ASSETS)/katex.min.css $(VENDOR)/iframe-worker/shim.js
 
@@ -43,8 +43,20 @@ site: setup
 test: setup
 	$(BIN)/python -m pytest
 
+# Live preview. EXEC_CACHE=1 reuses a block's output while nothing it depends on changed (see
+# README "Live preview and the execution cache"); snippets/ is watched so code edits rebuild too.
+# `site`, `test` and CI never set it: they always execute every block.
 serve: setup
-	$(BIN)/mkdocs serve --livereload
+	EXEC_CACHE=1 $(BIN)/mkdocs serve --livereload --watch snippets
+
+# Cold strict build against its floor, per-block times, page weights, live preview, test suite.
+# BENCH_ARGS="--runs 7 --test-runs 0" to change what it measures (see tests/bench.py --help).
+bench: setup
+	$(BIN)/python tests/bench.py $(BENCH_ARGS)
+
+# The same site built by Zensical (Material's successor) from the same mkdocs.yml, into site/.
+zensical: setup
+	$(BIN)/python tests/zensical_build.py
 
 lock: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet "pip-tools>=7.4,<8"
@@ -52,4 +64,4 @@ lock: $(VENV)/.installed
 		--no-emit-find-links -o requirements.lock pyproject.toml
 
 clean:
-	rm -rf site build $(VENDOR)
+	rm -rf site build .cache $(VENDOR)
