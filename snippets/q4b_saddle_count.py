@@ -215,9 +215,14 @@ def _digits(n: int) -> int:
     return n + 40
 
 
-@cache
 def p_all_positive(n: int) -> mp.mpf:
     """P_n from de Bruijn's Pfaffian in high-precision arithmetic (exact up to rounding, any n)."""
+    return _p_all_positive(n, mp.mp.dps)
+
+
+@cache
+def _p_all_positive(n: int, caller_dps: int) -> mp.mpf:
+    # Keyed by the caller's precision: the result is rounded to it, so it must not be shared across.
     with mp.workdps(_digits(n)):
         value_ = pfaffian(debruijn_matrix(n, mp.mpf(0), _Float)) / ordered_normalization(n, _Float)
     return +value_
