@@ -156,6 +156,9 @@ def noexec_config(directory: Path) -> Path:
     if replaced == text:
         raise SystemExit("could not find the exec formatter in mkdocs.yml to turn execution off")
     replaced = re.sub(r"^docs_dir:.*$", f"docs_dir: {ROOT / 'docs'}", replaced, flags=re.M)
+    # Paths relative to the config file (hooks) must still point into the project.
+    replaced = re.sub(r"^(\s*-\s+)([\w./-]+\.py)\s*$", lambda m: f"{m[1]}{ROOT / m[2]}",
+                      replaced, flags=re.M)
     if "docs_dir:" not in replaced:
         replaced = f"docs_dir: {ROOT / 'docs'}\n" + replaced
     config = directory / "mkdocs.noexec.yml"

@@ -141,7 +141,10 @@ def _digest(value: Any) -> str:
 
 # --- what a block reads while it runs -------------------------------------------------------
 
-_recording: list[tuple[str, str]] | None = None
+# (kind, path, digest when opened): compared with the digest after the block ran, so a file
+# saved while a block was reading it never gets stored with an output made from other content.
+_recording: list[tuple[str, str, str]] | None = None
+_hashing = False
 _SNIPPETS_REAL = os.path.realpath(SNIPPETS)
 _IGNORED_PREFIXES: tuple[str, ...] = ()
 
@@ -177,7 +180,15 @@ def _audit(event: str, args: tuple) -> None:
         return
     if path == _SNIPPETS_REAL:  # its listing is part of the project fingerprint
         return
-    _recording.append(("file" if event == "open" else "dir", path))
+    global _hashing
+    if _hashing:  # our own read of the file, below
+        return
+    kind = "file" if event == "open" else "dir"
+    _hashing = True
+    try:
+        _recording.append((kind, path, _state(kind, Path(path))))
+    finally:
+        _hashing = False
 
 
 _hook_installed = False
@@ -191,22 +202,24 @@ def _install_hook() -> None:
         _hook_installed = True
 
 
-def _dependency_digests(reads: list[tuple[str, str]]) -> dict[str, str]:
-    deps = {}
-    for kind, path in reads:
-        key = f"{kind}:{path}"
-        if key not in deps:
-            p = Path(path)
-            deps[key] = _file_digest(p) if kind == "file" and not p.is_dir() else _listing_digest(p)
+def _state(kind: str, path: Path) -> str:
+    return _file_digest(path) if kind == "file" and not path.is_dir() else _listing_digest(path)
+
+
+def _dependency_digests(reads: list[tuple[str, str, str]]) -> dict[str, str] | None:
+    """What the block read, by content now; None if something changed while the block ran."""
+    deps: dict[str, str] = {}
+    for kind, path, when_opened in reads:
+        now = deps.setdefault(f"{kind}:{path}", _state(kind, Path(path)))
+        if now != when_opened:
+            return None
     return deps
 
 
 def _deps_unchanged(deps: dict[str, str]) -> bool:
     for key, digest in deps.items():
         kind, path = key.split(":", 1)
-        p = Path(path)
-        now = _file_digest(p) if kind == "file" and not p.is_dir() else _listing_digest(p)
-        if now != digest:
+        if _state(kind, Path(path)) != digest:
             return False
     return True
 
@@ -375,6 +388,7 @@ class _Build:
     page_chain: str = ""
     position: int = 0
     fingerprint: str = ""
+    snippets: dict[str, str] = field(default_factory=dict)
 
 
 class ExecCache:
@@ -402,6 +416,7 @@ class ExecCache:
         fingerprint = project_fingerprint(current.docs_dir)
         self._check_process(fingerprint)
         self.build.fingerprint = _digest(fingerprint)
+        self.build.snippets = fingerprint["snippets"]
         _explain({"page": current.src_uri, "fingerprint": fingerprint})
 
     def _check_process(self, fingerprint: dict[str, Any]) -> None:
@@ -499,8 +514,11 @@ class ExecCache:
             reads, _recording = _recording, None
         seconds = time.perf_counter() - started
         deps = _dependency_digests(reads)
-        self._link(key, deps, session)
-        storable = active and not warnings.count and not headings_of(output)
+        # Snippets saved while the block ran: its output may come from either version.
+        moved = snippet_files() != self.build.snippets
+        self._link(key, deps if deps is not None else {"changed while running": key}, session)
+        storable = (active and deps is not None and not moved and not warnings.count
+                    and not headings_of(output))
         if storable:
             rng_after = _rng_state()
             counter_after = _converter_counter()
