@@ -1,0 +1,474 @@
+"""The reader's site in a real browser: headless Chromium, driven by Playwright, on a local server.
+
+Every HTML page the build writes is opened and checked for what a reader meets: a clean load with
+nothing fetched from outside 127.0.0.1, math rendered by KaTeX, figures visible with alt text, both
+colour schemes legible (screenshots saved for a human to look at), a 375 px phone layout, site
+search, and an axe-core accessibility scan. Without Chromium these tests are skipped with a banner;
+under CI (CI=true) they fail instead.
+
+To stay fast, each page is opened twice (desktop, then phone) and everything is measured during
+those two visits; the tests below then judge one aspect each from what was measured.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from browser import ARTIFACTS, AXE_JS, ROOT, launch, nav_pages, require_chromium, serve
+
+DOCS = ROOT / "docs"
+# Every page the build writes: one per Markdown file, and MkDocs' 404 page.
+PAGES = sorted(p.relative_to(DOCS).with_suffix(".html").as_posix() for p in DOCS.rglob("*.md"))
+PAGES.append("404.html")
+SCREENSHOTS = ARTIFACTS / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+SCHEME = {"light": "default", "dark": "slate"}  # reader's mode -> Material's colour scheme
+TIMEOUT_MS = 15_000  # a page that is not there after 15 s is broken, not slow
+
+# --- What is measured in the page (JavaScript run by Playwright) ---------------------------------
+
+MATH_PROBE = """() => {
+  const article = document.querySelector("article");
+  const katex = [...article.querySelectorAll(".katex")];
+  const unrendered = [...article.querySelectorAll(".arithmatex, .katex-error")]
+    .map(e => e.outerHTML.slice(0, 200));
+  // Rendered = KaTeX's HTML is there; for a formula on screen (not in a closed <details> or an
+  // unselected tab), it also has a box.
+  const broken = katex.filter(e => {
+    const html = e.querySelector(".katex-html");
+    if (!html || !html.children.length) return true;
+    if (!e.checkVisibility()) return false;
+    const box = html.getBoundingClientRect();
+    return box.width === 0 || box.height === 0;
+  }).map(e => e.textContent.slice(0, 80));
+  // The text a reader sees outside math and code, where raw TeX would show.
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {
+    acceptNode: n => n.parentElement.closest(".katex, pre, code, script, style")
+      ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+  });
+  let prose = "";
+  while (walker.nextNode()) prose += walker.currentNode.textContent + " ";
+  const fonts = [...document.fonts].filter(f => f.family.replace(/"/g, "").startsWith("KaTeX"));
+  return {
+    count: katex.length, unrendered, broken, prose,
+    fontsLoaded: fonts.filter(f => f.status === "loaded").map(f => f.family),
+    fontsFailed: fonts.filter(f => f.status === "error").map(f => f.family),
+  };
+}"""
+
+FIGURE_PROBE = """() => {
+  const article = document.querySelector("article");
+  const name = el => {
+    if (el.tagName.toLowerCase() === "img") return el.getAttribute("alt") || "";
+    const ids = (el.getAttribute("aria-labelledby") || "").split(/\\s+/).filter(Boolean);
+    const labelled = ids.map(id => (document.getElementById(id) || {}).textContent || "").join(" ");
+    return (labelled || el.getAttribute("aria-label") || "").trim();
+  };
+  const column = article.getBoundingClientRect().width;
+  return [...article.querySelectorAll("img, svg[role='img'], figure")].map(el => {
+    const box = el.getBoundingClientRect();
+    const figure = el.matches("figure");
+    return {
+      what: `${el.tagName.toLowerCase()} ${el.id || (el.closest("figure") || {}).id || ""}`.trim(),
+      width: box.width, height: box.height, fits: box.width <= column + 1,
+      visible: el.checkVisibility({opacityProperty: true, visibilityProperty: true}),
+      name: figure ? null : name(el),
+      graphic: figure ? !!el.querySelector("svg, img") : true,
+      caption: figure ? ((el.querySelector("figcaption") || {}).textContent || "") : null,
+    };
+  });
+}"""
+
+# WCAG contrast of what must stay legible: text, math, and the figures' ink, each against the
+# background actually behind it.
+LEGIBILITY_PROBE = """() => {
+  const rgba = c => { const m = c.match(/[\\d.]+/g) || []; return m.map(Number).concat([1]).slice(0, 4); };
+  const lum = ([r, g, b]) => {
+    const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const over = (top, bottom) =>
+    top.slice(0, 3).map((v, i) => v * top[3] + bottom[i] * (1 - top[3])).concat([1]);
+  const background = el => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgba(getComputedStyle(e).backgroundColor);
+      if (c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+    }
+    let colour = [255, 255, 255, 1];
+    for (const layer of layers.reverse()) colour = over(layer, colour);
+    return colour;
+  };
+  const contrast = (fg, bg) => {
+    const [a, b] = [lum(over(fg, bg)), lum(bg)].sort((x, y) => y - x);
+    return (a + 0.05) / (b + 0.05);
+  };
+  const problems = [];
+  const measure = (el, colour, what, minimum) => {
+    const bg = background(el);
+    const r = contrast(rgba(colour), bg);
+    const on = `rgb(${bg.slice(0, 3).map(Math.round)})`;
+    if (r < minimum) problems.push(`${what}: contrast ${r.toFixed(2)} < ${minimum} (${colour} on ${on})`);
+  };
+  const article = document.querySelector("article");
+  measure(article, getComputedStyle(article).color, "body text", 4.5);
+  article.querySelectorAll(".katex").forEach((el, i) => {
+    if (el.checkVisibility()) measure(el, getComputedStyle(el).color, `formula ${i + 1}`, 4.5);
+  });
+  article.querySelectorAll("figure svg").forEach((svg, i) => {
+    const figure = svg.closest("figure").id || `figure ${i + 1}`;
+    measure(svg, getComputedStyle(svg).color, `${figure}: text and axes`, 4.5);
+    // Lines (strokes) and markers (<use> of a marker shape) must stand out from the page
+    // (WCAG 1.4.11: 3:1). Filled areas (surfaces, colour maps, bars) are left out: what they show
+    // is read against each other, not against the page. <defs> are not drawn themselves.
+    svg.querySelectorAll("path, line, polyline, polygon, circle, ellipse, rect, use").forEach(shape => {
+      if (shape.closest("defs, clipPath, mask, marker, pattern, symbol")) return;
+      const style = getComputedStyle(shape);
+      if (Number(style.opacity) < 1) return;
+      const paints = [];
+      if (parseFloat(style.strokeWidth) >= 0.5) paints.push([style.stroke, style.strokeOpacity, "line"]);
+      if (shape.tagName === "use") paints.push([style.fill, style.fillOpacity, "marker"]);
+      for (const [paint, alpha, kind] of paints) {
+        if (!paint || paint === "none" || paint.startsWith("url") || Number(alpha) < 1) continue;
+        if (rgba(paint)[3] < 1) continue;
+        measure(svg, paint, `${figure}: ${kind}`, 3);
+      }
+    });
+  });
+  return [...new Set(problems)];
+}"""
+
+NARROW_PROBE = """() => {
+  const vw = document.documentElement.clientWidth;
+  const allowed = el => el.closest(".math-display, .katex-display, pre, .highlight, .highlighttable");
+  const classes = el => typeof el.className === "string" ? el.className.trim().split(/\\s+/) : [];
+  const describe = el => [el.tagName.toLowerCase() + (el.id ? "#" + el.id : ""), ...classes(el)]
+    .filter(Boolean).join(".");
+  const problems = [];
+  const root = document.scrollingElement;
+  if (root.scrollWidth > vw + 1) {
+    problems.push(`the page scrolls sideways (${root.scrollWidth} px > ${vw} px)`);
+  }
+  for (const el of document.body.querySelectorAll("*")) {
+    if (el.closest("svg, .katex-mathml, .md-sidebar, .md-search") || !el.checkVisibility()) continue;
+    const style = getComputedStyle(el);
+    const scrolls = ["auto", "scroll"].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1;
+    if (scrolls && el.clientWidth > 0 && !allowed(el)) {
+      problems.push(`${describe(el)} scrolls sideways (${el.scrollWidth} px in ${el.clientWidth} px)`);
+    }
+    // Past the screen's edge is fine inside a scroll container, which is judged on its own.
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.right <= vw + 1 || allowed(el.parentElement || el)) continue;
+    if (!el.closest(".md-main, .md-header, .md-footer")) continue;
+    let clip = el.parentElement;
+    while (clip && getComputedStyle(clip).overflowX === "visible") clip = clip.parentElement;
+    const overflow = clip ? getComputedStyle(clip).overflowX : "visible";
+    if (["auto", "scroll"].includes(overflow) && clip !== root) continue;
+    const outside = overflow === "visible" || clip === root || clip === document.body;
+    const how = outside ? "sticks out of the screen" : "is cut off";
+    problems.push(`${describe(el)} ${how} (right edge ${Math.round(box.right)} px)`);
+  }
+  return [...new Set(problems)].slice(0, 20);
+}"""
+
+# A figure's SVG holds thousands of paths that axe would walk for minutes in total; to axe only the
+# <svg role="img"> itself matters (its name, from <title> and <desc>), and the paths' contrast is
+# measured by the legibility probe above. So axe runs last on a page, after the drawings are
+# emptied down to their title and description.
+EMPTY_FIGURES = """() => {
+  for (const svg of document.querySelectorAll("svg[role='img']")) {
+    for (const child of [...svg.children]) if (!child.matches("title, desc")) child.remove();
+  }
+}"""
+AXE_RUN = "options => axe.run(document, options)"
+# Switching to dark mode changes colours only, so the dark scan runs axe's colour rules.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+
+
+def _serious(results: dict) -> list[str]:
+    found = []
+    for violation in results["violations"]:
+        if violation["impact"] not in ("serious", "critical"):
+            continue
+        where = "; ".join(
+            " ".join(map(str, node["target"])) + ": " + node.get("failureSummary", "").replace("\n", " ")
+            for node in violation["nodes"][:4]
+        )
+        found.append(f"{violation['impact']}: {violation['id']} ({violation['help']}) at {where}")
+    return found
+
+
+# --- Visiting pages ------------------------------------------------------------------------------
+
+
+class Visit:
+    """A page opened in a fresh browser context, recording everything that went wrong loading it."""
+
+    def __init__(self, browser, base: str, page: str, *, mode: str = "light", viewport=DESKTOP):
+        self.base = base
+        self.url = base + page
+        self.errors: list[str] = []
+        self.context = browser.new_context(viewport=viewport, color_scheme=mode)
+        self.context.set_default_timeout(TIMEOUT_MS)
+        self.context.route("**/*", self._only_local)
+        self.page = self.context.new_page()
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.errors.append(f"uncaught error: {error}"))
+        self.page.on("requestfailed", lambda r: self.errors.append(f"failed request: {r.url} ({r.failure})"))
+        self.page.on("response", self._response)
+
+    def _only_local(self, route) -> None:
+        url = route.request.url
+        if url.startswith(self.base) or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            self.errors.append(f"request leaving 127.0.0.1: {url}")
+            route.abort("blockedbyclient")
+
+    def _console(self, message) -> None:
+        if message.type in ("error", "assert"):
+            self.errors.append(f"console {message.type}: {message.text}")
+
+    def _response(self, response) -> None:
+        expected = self.url.endswith("/404.html") and response.url == self.url
+        if response.status >= 400 and not expected:
+            self.errors.append(f"HTTP {response.status}: {response.url}")
+
+    def open(self, wait_until: str = "load"):
+        self.page.goto(self.url, wait_until=wait_until)
+        self.page.evaluate("document.fonts.ready.then(() => true)")
+        return self.page
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def _scheme(page) -> str:
+    return page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+
+
+def _axe(page, rules: list[str] | None = None) -> list[str]:
+    page.evaluate(EMPTY_FIGURES)
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    options = {"resultTypes": ["violations"]}
+    if rules:
+        options["runOnly"] = {"type": "rule", "values": rules}
+    return _serious(page.evaluate(AXE_RUN, options))
+
+
+def _screenshot(page, name: str, mode: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    stem = name.removesuffix(".html").replace("/", "_")
+    page.screenshot(path=SCREENSHOTS / f"{stem}-{mode}.png", full_page=True)
+
+
+class Inspection(dict):
+    """What was measured on one page; a step that raised re-raises in the test that reads it."""
+
+    def __getitem__(self, key):
+        value = super().__getitem__(key)
+        if isinstance(value, BaseException):
+            raise AssertionError(f"measuring {key!r} failed: {value}") from value
+        return value
+
+
+def _inspect(browser, base: str, page: str) -> Inspection:
+    found = Inspection()
+
+    def step(key, measure):
+        try:
+            found[key] = measure()
+        except Exception as error:  # noqa: BLE001 (kept for the test that reads this step)
+            found[key] = error
+
+    desktop = Visit(browser, base, page, mode="light", viewport=DESKTOP)
+    try:
+        # Network idle: also waits for what loads after `load` (the search worker and its index).
+        shown = desktop.open(wait_until="networkidle")
+        step("math", lambda: shown.evaluate(MATH_PROBE))
+        step("figures", lambda: shown.evaluate(FIGURE_PROBE))
+        step("scheme-initial", lambda: _scheme(shown))
+        step("legible-light", lambda: shown.evaluate(LEGIBILITY_PROBE))
+        step("screenshot-light", lambda: _screenshot(shown, page, "light"))
+
+        def toggle(to: str):
+            label = "Switch to dark mode" if to == "dark" else "Switch to light mode"
+            shown.get_by_title(label).click()
+            shown.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{SCHEME[to]}'")
+            return _scheme(shown)
+
+        step("toggle-dark", lambda: toggle("dark"))
+        step("legible-dark", lambda: shown.evaluate(LEGIBILITY_PROBE))
+        step("screenshot-dark", lambda: _screenshot(shown, page, "dark"))
+        step("axe-dark", lambda: _axe(shown, COLOUR_RULES))  # empties the figures: nothing visual after
+        step("toggle-light", lambda: toggle("light"))
+        step("axe-light", lambda: _axe(shown))
+        found["load-errors"] = list(desktop.errors)
+    finally:
+        desktop.close()
+
+    phone = Visit(browser, base, page, mode="light", viewport=PHONE)
+    try:
+        shown = phone.open()
+        step("narrow", lambda: shown.evaluate(NARROW_PROBE))
+        step("screenshot-phone", lambda: _screenshot(shown, page, "phone"))
+        step("axe-phone", lambda: _axe(shown))
+        found["load-errors"] += phone.errors
+    finally:
+        phone.close()
+    return found
+
+
+# --- Fixtures ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser(request):
+    """One headless Chromium for the whole session (contexts are cheap; browsers are not)."""
+    require_chromium(request)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """The freshly built site, served on 127.0.0.1 for the whole session."""
+    with serve(built_site) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def inspected(browser, site_url):
+    """Each page's measurements, taken once and shared by the tests below."""
+    cache: dict[str, Inspection] = {}
+
+    def get(page: str) -> Inspection:
+        if page not in cache:
+            cache[page] = _inspect(browser, site_url, page)
+        return cache[page]
+
+    return get
+
+
+# --- Tests ---------------------------------------------------------------------------------------
+
+
+def test_every_built_page_is_covered(built_site):
+    built = sorted(p.relative_to(built_site).as_posix() for p in built_site.rglob("*.html"))
+    assert built == sorted(PAGES), "the browser tests must cover exactly the pages the build writes"
+    assert sorted(nav_pages(built_site) + ["404.html"]) == sorted(PAGES), "a page is missing from the nav"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_loads_cleanly(inspected, page):
+    """No console error, no failed request, nothing fetched from outside 127.0.0.1."""
+    errors = inspected(page)["load-errors"]
+    assert errors == [], "\n".join(errors)
+
+
+# Text a reader should never see: TeX that KaTeX did not render.
+RAW_TEX = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\\begin\{|\\(?:frac|sum|mathbf|operatorname|partial|sqrt)\b")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_math_is_rendered_by_katex(inspected, page):
+    math = inspected(page)["math"]
+    assert math["unrendered"] == [], f"math left raw or in error: {math['unrendered']}"
+    assert math["broken"] == [], f"formulas KaTeX did not lay out: {math['broken']}"
+    raw = sorted({m.group(0) for m in RAW_TEX.finditer(math["prose"])})
+    assert raw == [], f"raw TeX in the text a reader sees: {raw}"
+    assert math["fontsFailed"] == [], f"KaTeX fonts failed to load: {math['fontsFailed']}"
+    if math["count"]:
+        assert math["fontsLoaded"], "the page has math but no KaTeX font was loaded"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_figures_are_visible_with_alt_text(inspected, page):
+    numbers = []
+    for item in inspected(page)["figures"]:
+        shown = item["visible"] and item["width"] > 50 and item["height"] > 50
+        assert shown, f"{item['what']} is not visible: {item}"
+        assert item["fits"], f"{item['what']} is wider than the text column"
+        if item["caption"] is None:
+            assert len(item["name"]) >= 10, f"{item['what']} has no useful alt text: {item['name']!r}"
+            continue
+        assert item["graphic"], f"{item['what']} holds no image"
+        match = re.match(r"\s*Figure (\d+)\.\s+\S", item["caption"])
+        assert match, f"{item['what']} lacks a numbered caption: {item['caption']!r}"
+        numbers.append(int(match.group(1)))
+    assert numbers == list(range(1, len(numbers) + 1)), f"figures numbered out of order: {numbers}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_light_dark_toggle_keeps_math_and_figures_legible(inspected, page):
+    """Opened light, switched to dark with the header toggle and back; legible in both.
+
+    Screenshots of both modes are saved in build/test-artifacts/screenshots/ for a human to look at.
+    """
+    found = inspected(page)
+    assert found["scheme-initial"] == SCHEME["light"]
+    assert found["toggle-dark"] == SCHEME["dark"]
+    assert found["toggle-light"] == SCHEME["light"]
+    found["screenshot-light"], found["screenshot-dark"]  # noqa: B018 (re-raises a failed screenshot)
+    problems = {mode: found[f"legible-{mode}"] for mode in SCHEME if found[f"legible-{mode}"]}
+    assert problems == {}, "\n".join(f"{mode}: {p}" for mode, items in problems.items() for p in items)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_phone_width_scrolls_only_math_and_code(inspected, page):
+    found = inspected(page)
+    found["screenshot-phone"]  # noqa: B018 (re-raises a failed screenshot)
+    problems = found["narrow"]
+    assert problems == [], "at 375 px:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("scan", ["light", "dark", "phone"])
+@pytest.mark.parametrize("page", PAGES)
+def test_accessibility_scan_finds_nothing_serious(inspected, page, scan):
+    """axe-core on the desktop page (all rules; colour rules again in dark mode) and on the phone."""
+    serious = inspected(page)[f"axe-{scan}"]
+    assert serious == [], "\n".join(serious)
+
+
+SEARCHES = [
+    # (what a reader types, the page it must lead to, a phrase that page must contain)
+    ("saddle", "question-4/4c.html", "saddle"),
+    ("running mean", "question-5/5c.html", "running mean"),
+]
+
+
+@pytest.mark.parametrize(("query", "target", "phrase"), SEARCHES, ids=[s[0] for s in SEARCHES])
+def test_search_finds_the_right_page(browser, site_url, query, target, phrase):
+    """Type in the search box as a reader would, read the results, follow the right one."""
+    visit = Visit(browser, site_url, "index.html")
+    try:
+        shown = visit.open()
+        box = shown.get_by_role("textbox", name="Search")
+        box.click()
+        box.press_sequentially(query)  # Material searches on key presses, not on a pasted value
+        links = shown.locator(".md-search-result__item > a.md-search-result__link")
+        links.first.wait_for()
+        hrefs = links.evaluate_all("links => links.map(a => a.href)")
+        found = [urlsplit(href).path.removeprefix(urlsplit(site_url).path) for href in hrefs]
+        pages = list(dict.fromkeys(found))  # each page once, in the order listed
+        assert target in pages, f"searching {query!r} did not list {target}; it listed {pages}"
+        assert pages.index(target) < 5, f"{target} is not among the first five results: {pages}"
+        rank = found.index(target)
+        links.nth(rank).click()
+        shown.wait_for_url(re.compile(re.escape(site_url + target)))
+        text = shown.locator("article").inner_text().lower()
+        assert phrase in text, f"{target} does not mention {phrase!r}"
+        # search.highlight marks the searched words on the page the result leads to.
+        marked = " ".join(shown.locator("article mark").all_inner_texts()).lower()
+        assert any(word in marked for word in query.split()), "the searched words are not highlighted"
+        assert visit.errors == [], "\n".join(visit.errors)
+    finally:
+        visit.close()
