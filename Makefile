@@ -9,7 +9,7 @@ export PYTHONHASHSEED := 0
 # Reproducible dates (MkDocs stamps sitemap.xml.gz): the commit's time, not the clock's.
 export SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: setup site test serve bench zensical lock clean
+.PHONY: setup site test pdf serve bench zensical lock clean
 
 setup: $(VENV)/.installed node_modules/.installed $(KATEX_ASSETS)/katex.min.css $(VENDOR)/iframe-worker/shim.js
 
@@ -42,6 +42,10 @@ site: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# One PDF of every question and answer, in order, printed by Chromium from the freshly built site.
+pdf: site
+	$(BIN)/python tests/print_pdf.py site build/solutions.pdf
 
 # Live preview. EXEC_CACHE=1 reuses a block's output while nothing it depends on changed (see
 # README "Live preview and the execution cache"); snippets/ is watched so code edits rebuild too.
