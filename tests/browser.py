@@ -37,11 +37,13 @@ CHROMIUM_ARGS = [
 
 
 def chromium_path() -> str | None:
-    """The Chromium to drive: $CHROMIUM if set, else Debian's /usr/bin/chromium, else on PATH."""
-    candidates = [os.environ.get("CHROMIUM"), "/usr/bin/chromium"]
-    candidates += [shutil.which(name) for name in ("chromium", "chromium-browser")]
+    """The Chromium to drive: $CHROMIUM if set (and only it), else Debian's, else one on PATH."""
+    if "CHROMIUM" in os.environ:
+        candidates = [os.environ["CHROMIUM"]]
+    else:
+        candidates = ["/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")]
     for candidate in candidates:
-        if candidate and os.access(candidate, os.X_OK):
+        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
             return candidate
     return None
 
@@ -69,19 +71,19 @@ def require_chromium(request) -> str:
         pytest.fail(message + " Under CI a skipped browser test is a failure.", pytrace=False)
     plugins = request.config.pluginmanager
     if not plugins.has_plugin("browser-skip-banner"):
-        plugins.register(_SkipBanner(message), "browser-skip-banner")
+
+        class SkipBanner:
+            """Repeats the skip at the very end of the run, where nobody can miss it."""
+
+            @pytest.hookimpl(wrapper=True, tryfirst=True)  # outermost: after pytest's own summary
+            def pytest_terminal_summary(self, terminalreporter):
+                result = yield
+                terminalreporter.section("BROWSER TESTS SKIPPED", sep="!", red=True, bold=True)
+                terminalreporter.write_line(message, red=True, bold=True)
+                return result
+
+        plugins.register(SkipBanner(), "browser-skip-banner")
     pytest.skip(message)
-
-
-class _SkipBanner:
-    """Repeats the skip at the very end of the run, where nobody can miss it."""
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-
-    def pytest_terminal_summary(self, terminalreporter) -> None:
-        terminalreporter.section("BROWSER TESTS SKIPPED", sep="!", red=True, bold=True)
-        terminalreporter.write_line(self.message, red=True, bold=True)
 
 
 def launch(playwright):
