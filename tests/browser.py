@@ -94,6 +94,29 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
 
 
+_SHARED: dict = {}
+
+
+def shared_browser(request):
+    """In tests: one Chromium for the whole pytest session, whichever module asks first.
+
+    Playwright's sync API allows one running instance per thread, so the browser tests and the PDF
+    test share it; it is closed when pytest finishes.
+    """
+    if "browser" not in _SHARED:
+        from playwright.sync_api import sync_playwright
+
+        _SHARED["playwright"] = sync_playwright().start()
+        _SHARED["browser"] = launch(_SHARED["playwright"])
+
+        def stop() -> None:
+            _SHARED.pop("browser").close()
+            _SHARED.pop("playwright").stop()
+
+        request.config.add_cleanup(stop)
+    return _SHARED["browser"]
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
     """Serves a directory, plus any in-memory documents given in `extra` (path -> bytes)."""
 

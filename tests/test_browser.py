@@ -16,7 +16,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from browser import ARTIFACTS, AXE_JS, ROOT, launch, nav_pages, require_chromium, serve
+from browser import ARTIFACTS, AXE_JS, ROOT, nav_pages, require_chromium, serve, shared_browser
 
 DOCS = ROOT / "docs"
 # Every page the build writes: one per Markdown file, and MkDocs' 404 page.
@@ -330,12 +330,7 @@ def _inspect(browser, base: str, page: str) -> Inspection:
 def browser(request):
     """One headless Chromium for the whole session (contexts are cheap; browsers are not)."""
     require_chromium(request)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
+    return shared_browser(request)
 
 
 @pytest.fixture(scope="session")

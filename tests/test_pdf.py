@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser import ARTIFACTS, nav_pages, require_chromium
+from browser import ARTIFACTS, nav_pages, require_chromium, shared_browser
 from bs4 import BeautifulSoup
 
 
@@ -48,7 +48,7 @@ def book(request, built_site):
     from print_pdf import print_pdf
     from pypdf import PdfReader
 
-    pdf = print_pdf(built_site, ARTIFACTS / "solutions.pdf")
+    pdf = print_pdf(built_site, ARTIFACTS / "solutions.pdf", browser=shared_browser(request))
     reader = PdfReader(pdf)
     return {
         "pdf": pdf,
