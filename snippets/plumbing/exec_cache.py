@@ -105,18 +105,27 @@ def snippet_files() -> dict[str, str]:
     return found
 
 
-_distributions: str | None = None
+_distributions: tuple[tuple, str] | None = None
 
 
 def _installed() -> str:
-    """Installed distributions and versions (what the lock file should say, checked anyway)."""
+    """Installed distributions and versions (what the lock file should say, checked anyway).
+
+    Listed again only when a folder on sys.path changed (an install touches site-packages).
+    """
     global _distributions
-    if _distributions is None:
+    stamp = []
+    for entry in sys.path:
+        try:
+            stamp.append((entry, os.stat(entry or ".").st_mtime_ns))
+        except OSError:
+            stamp.append((entry, None))
+    if _distributions is None or _distributions[0] != tuple(stamp):
         names = sorted(
             f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions()
         )
-        _distributions = _sha("\n".join(names).encode())
-    return _distributions
+        _distributions = (tuple(stamp), _sha("\n".join(names).encode()))
+    return _distributions[1]
 
 
 def project_fingerprint(docs_dir: Path | None) -> dict[str, Any]:
