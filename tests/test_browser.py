@@ -434,28 +434,33 @@ def test_accessibility_scan_finds_nothing_serious(inspected, page, scan):
 
 
 SEARCHES = [
-    # (what a reader types, the page it must lead to, a phrase that page must contain)
-    ("saddle", "question-4/4c.html", "saddle"),
-    ("running mean", "question-5/5c.html", "running mean"),
+    # (what a reader types, the pages it must list (the first is followed), a phrase it must contain)
+    ("saddle", ["question-4/4c.html", "question-4/4b.html"], "saddle"),
+    ("running mean", ["question-5/5c.html"], "running mean"),
 ]
 
 
-@pytest.mark.parametrize(("query", "target", "phrase"), SEARCHES, ids=[s[0] for s in SEARCHES])
-def test_search_finds_the_right_page(browser, site_url, query, target, phrase):
+@pytest.mark.parametrize(("query", "targets", "phrase"), SEARCHES, ids=[s[0] for s in SEARCHES])
+def test_search_finds_the_right_page(browser, site_url, query, targets, phrase):
     """Type in the search box as a reader would, read the results, follow the right one."""
     visit = Visit(browser, site_url, "index.html")
     try:
         shown = visit.open()
         box = shown.get_by_role("textbox", name="Search")
         box.click()
-        box.press_sequentially(query)  # Material searches on key presses, not on a pasted value
+        # Material searches on each key press. Pasting all but the last letter and typing that one
+        # runs exactly one search, for the whole query, so the results read below are its own.
+        box.fill(query[:-1])
+        box.press(query[-1])
         links = shown.locator(".md-search-result__item > a.md-search-result__link")
         links.first.wait_for()
         hrefs = links.evaluate_all("links => links.map(a => a.href)")
         found = [urlsplit(href).path.removeprefix(urlsplit(site_url).path) for href in hrefs]
         pages = list(dict.fromkeys(found))  # each page once, in the order listed
-        assert target in pages, f"searching {query!r} did not list {target}; it listed {pages}"
-        assert pages.index(target) < 5, f"{target} is not among the first five results: {pages}"
+        for target in targets:
+            assert target in pages, f"searching {query!r} did not list {target}; it listed {pages}"
+            assert pages.index(target) < 5, f"{target} is not among the first five results: {pages}"
+        target = targets[0]
         rank = found.index(target)
         links.nth(rank).click()
         shown.wait_for_url(re.compile(re.escape(site_url + target)))
