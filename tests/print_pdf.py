@@ -29,6 +29,8 @@ FOOTER = (
     '<span class="title"></span><span><span class="pageNumber"></span> / '
     '<span class="totalPages"></span></span></div>'
 )
+SIDE_MM = 15
+PAPER_WIDTH_PX = round((210 - 2 * SIDE_MM) / 25.4 * 96)  # A4's text width in CSS pixels
 # After the fonts have loaded: shrink what is still too wide for the paper (display math, tables)
 # rather than let the page edge cut it off.
 FIT_TO_PAPER = """() => {
@@ -157,7 +159,9 @@ def print_pdf(site: Path, out: Path, *, browser=None) -> Path:
 
 
 def _print(browser, url: str) -> bytes:
-    context = browser.new_context(viewport={"width": 794, "height": 1123})  # A4 at 96 px per inch
+    # Lay the page out as wide as the paper's text (A4 less the margins, at 96 px per inch), so
+    # that what FIT_TO_PAPER measures is what will be printed.
+    context = browser.new_context(viewport={"width": PAPER_WIDTH_PX, "height": 1000})
     try:
         page = context.new_page()
         page.emulate_media(media="print", color_scheme="light")
