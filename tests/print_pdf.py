@@ -31,13 +31,18 @@ FOOTER = (
 )
 SIDE_MM = 15
 PAPER_WIDTH_PX = round((210 - 2 * SIDE_MM) / 25.4 * 96)  # A4's text width in CSS pixels
-# After the fonts have loaded: shrink what is still too wide for the paper (display math, tables)
-# rather than let the page edge cut it off.
+# After the fonts have loaded: shrink what is still too wide for the paper (display math, tables,
+# code) rather than let the page edge cut it off; then list whatever still does not fit.
 FIT_TO_PAPER = """() => {
-  for (const el of document.querySelectorAll(".math-display, .print-book table, .highlight pre")) {
-    const room = el.parentElement.clientWidth;
-    if (el.scrollWidth > room + 1) el.style.zoom = (room / el.scrollWidth).toFixed(3);
+  const wide = ".math-display, .print-book table, .highlight pre";
+  for (const el of document.querySelectorAll(wide)) {
+    const room = el.parentElement.clientWidth - 4; // and room for a border
+    if (el.scrollWidth > room) el.style.zoom = Math.floor((1000 * room) / el.scrollWidth) / 1000;
   }
+  const edge = document.querySelector("main").getBoundingClientRect().right + 1;
+  return [...document.querySelectorAll(wide + ", figure, img, svg[role='img']")]
+    .filter(el => el.getBoundingClientRect().right > edge || el.scrollWidth > el.clientWidth + 1)
+    .map(el => `${el.scrollWidth} px in ${el.clientWidth} px: ${el.outerHTML.slice(0, 100)}`);
 }"""
 
 
@@ -167,7 +172,9 @@ def _print(browser, url: str) -> bytes:
         page.emulate_media(media="print", color_scheme="light")
         page.goto(url, wait_until="load")
         page.evaluate("document.fonts.ready.then(() => true)")
-        page.evaluate(FIT_TO_PAPER)
+        too_wide = page.evaluate(FIT_TO_PAPER)
+        if too_wide:
+            raise RuntimeError("wider than the paper, even scaled:\n" + "\n".join(too_wide))
         return page.pdf(
             format="A4",
             margin={"top": "16mm", "bottom": "18mm", "left": "15mm", "right": "15mm"},
