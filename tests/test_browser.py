@@ -275,6 +275,10 @@ class Inspection(dict):
             raise AssertionError(f"measuring {key!r} failed: {value}") from value
         return value
 
+    def __missing__(self, key):
+        failed = [value for value in self.values() if isinstance(value, BaseException)]
+        raise AssertionError(f"{key!r} was not measured" + (f": {failed[0]}" if failed else ""))
+
 
 def _inspect(browser, base: str, page: str) -> Inspection:
     found = Inspection()
@@ -289,6 +293,11 @@ def _inspect(browser, base: str, page: str) -> Inspection:
     try:
         # Network idle: also waits for what loads after `load` (the search worker and its index).
         shown = desktop.open(wait_until="networkidle")
+    except Exception as error:  # noqa: BLE001 (every test of this page reports it)
+        found["open-desktop"] = error
+        desktop.close()
+        return found
+    try:
         step("math", lambda: shown.evaluate(MATH_PROBE))
         step("figures", lambda: shown.evaluate(FIGURE_PROBE))
         step("scheme-initial", lambda: _scheme(shown))
@@ -313,7 +322,8 @@ def _inspect(browser, base: str, page: str) -> Inspection:
 
     phone = Visit(browser, base, page, mode="light", viewport=PHONE)
     try:
-        shown = phone.open()
+        step("open-phone", phone.open)
+        shown = phone.page
         step("narrow", lambda: shown.evaluate(NARROW_PROBE))
         step("screenshot-phone", lambda: _screenshot(shown, page, "phone"))
         step("axe-phone", lambda: _axe(shown))
