@@ -8,6 +8,8 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 # Reproducible dates (MkDocs stamps sitemap.xml.gz): the commit's time, not the clock's.
 export SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+# Builds and tests execute every block, even if the shell exported EXEC_CACHE (only `serve` sets it).
+unexport EXEC_CACHE
 
 .PHONY: setup site test pdf serve bench zensical lock clean
 
