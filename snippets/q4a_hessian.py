@@ -89,7 +89,8 @@ def _eigenvalue_latex(value: sp.Expr) -> str:
 
 def hessian_table() -> str:
     """A Markdown table of the examples: Hessian, eigenvalues, and whether the point is a strict minimum."""
-    lines = ["| $f$ | $x_p$ | $H(x_p)$ | eigenvalues | non-singular | strict local min |",
+    # Plain-text headers: on phones they label each cell (snippets/plumbing/table_cards.py).
+    lines = ["| f | point xₚ | H(xₚ) | eigenvalues | non-singular | strict local min |",
              "|---|---|---|---|---|---|"]
     for example in EXAMPLES.values():
         hessian = hessian_at(example)

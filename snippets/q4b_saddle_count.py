@@ -336,8 +336,9 @@ def probability_table() -> str:
     """Markdown table: exact P_n, the importance-sampling estimate ± s.e., 2⁻ⁿ and e^{-θn²}."""
     forms = closed_forms()
     lines = [
-        "| $n$ | exact $P_n$ | closed form | importance sampling ± s.e. | deviation "
-        "| $2^{-n}$ | $e^{-\\theta n^2}$ |",
+        # Plain-text headers: on phones they label each cell (snippets/plumbing/table_cards.py).
+        "| n | exact Pₙ | closed form | importance sampling ± s.e. | deviation "
+        "| 2⁻ⁿ | e^(−θn²) |",
         "|---:|---:|:---:|---:|---:|---:|---:|",
     ]
     for row in table_rows():

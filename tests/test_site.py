@@ -220,3 +220,16 @@ def test_figure_palette_contrasts_with_both_themes():
     for colour in PALETTE:
         for background in ("#ffffff", "#1e2129"):  # Material's default and slate backgrounds
             assert contrast(colour, background) >= 3.0, f"{colour} on {background}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_wide_tables_label_every_cell_for_phones(built_site, page):
+    from snippets.plumbing.table_cards import CARD_COLUMNS
+
+    for table in article(built_site, page).select("table"):
+        headers = [th.get_text(" ", strip=True) for th in table.select("thead th")]
+        if len(headers) < CARD_COLUMNS or table.find_parent(class_="exec-ledger"):
+            continue
+        assert table.has_attr("data-cards"), f"a {len(headers)}-column table will not fit a phone"
+        for row in table.select("tbody tr"):
+            assert [td.get("data-label") for td in row.select("td")] == headers[: len(row.select("td"))]
