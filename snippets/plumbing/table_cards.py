@@ -1,8 +1,8 @@
-"""Markdown extension: label each table cell with its column header, so wide tables become cards on phones."""
+"""Markdown extension: give each cell of a wide table its column header, so it becomes a card on phones."""
 
 from __future__ import annotations
 
-import re
+import copy
 import xml.etree.ElementTree as etree
 
 from markdown import Extension, Markdown
@@ -10,30 +10,37 @@ from markdown.treeprocessors import Treeprocessor
 
 # Tables with this many columns or more cannot fit a phone once they hold math (KaTeX never wraps).
 CARD_COLUMNS = 5
-TEX_DELIMITERS = re.compile(r"\\[()\[\]]|\$")
 
 
-def _label(cell: etree.Element) -> str:
-    return " ".join(TEX_DELIMITERS.sub("", "".join(cell.itertext())).split())
+def _label(header: etree.Element) -> etree.Element:
+    """A copy of the header cell's content (math included), shown before the cell's value on phones."""
+    label = etree.Element("span", {"class": "cell-label", "aria-hidden": "true"})
+    label.text = header.text
+    for child in header:
+        label.append(copy.deepcopy(child))
+    if len(label):
+        label[-1].tail = (label[-1].tail or "") + ": "
+    else:
+        label.text = (label.text or "") + ": "
+    return label
 
 
 class _LabelCells(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         for table in root.iter("table"):
-            header = table.find("thead/tr")
-            if header is None:
-                continue
-            labels = [_label(th) for th in header.findall("th")]
-            if len(labels) < CARD_COLUMNS:
+            headers = table.findall("thead/tr/th")
+            if len(headers) < CARD_COLUMNS:
                 continue
             table.set("data-cards", "")  # not a class: Material styles only tables without one
             for row in table.iterfind("tbody/tr"):
-                for label, cell in zip(labels, row.findall("td"), strict=False):
-                    cell.set("data-label", label)
+                for header, cell in zip(headers, row.findall("td"), strict=False):
+                    label = _label(header)
+                    label.tail, cell.text = cell.text, None
+                    cell.insert(0, label)
 
 
 class TableCardsExtension(Extension):
-    """Runs after the tables extension has built its elements."""
+    """Runs after the tables extension built its elements and inline patterns filled them."""
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API)
         md.treeprocessors.register(_LabelCells(md), "table_cards", 5)
