@@ -72,7 +72,7 @@ def run_tests(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = build_env()
     env["PYTHONPATH"] = str(project)
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", *args],
         cwd=project,
         env=env,
         capture_output=True,

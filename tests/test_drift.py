@@ -108,7 +108,7 @@ def test_mutation_fails_build_and_tests_naming_the_page(tmp_path, mutation):
     mutation.apply(project)
 
     stem = Path(mutation.page).stem
-    tests = run_tests(project, "tests/test_checks.py", "tests/test_docs_blocks.py", "-k", stem)
+    tests = run_tests(project, "tests/test_checks.py", "-k", f"{stem} and {mutation.names}")
     test_log = tests.stdout + tests.stderr
     assert tests.returncode == 1, f"the tests did not fail:\n{test_log[-3000:]}"
     assert "FAILED tests/" in test_log and mutation.page in test_log, test_log[-3000:]
