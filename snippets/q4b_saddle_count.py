@@ -27,7 +27,7 @@ from scipy.special import multigammaln
 
 from snippets.plumbing.checks import check, close, equal, holds, identity, within_uncertainty
 from snippets.plumbing.figures import figure_html, new_figure
-from snippets.plumbing.values import value
+from snippets.plumbing.values import scientific, value
 
 PAGE = "question-4/4b.md"
 THETA = math.log(3) / 4  # Dean & Majumdar (2006): P_n ≈ exp(-θ n²) for the GOE (β = 1)
@@ -298,15 +298,6 @@ def rate_fit(low: int = 20, high: int | None = None, n=None, log_p=None) -> np.n
 
 # --- Presentation ------------------------------------------------------------------------------
 
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def scientific(x: float, digits: int = 2) -> str:
-    """x as 'm.mm × 10ᵉ' in plain Unicode (usable in prose, where braces are not)."""
-    mantissa, exponent = f"{x:.{digits}e}".split("e")
-    return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
-
-
 def _latex_sci(x: float, digits: int = 3) -> str:
     mantissa, exponent = f"{x:.{digits}e}".split("e")
     exponent = int(exponent)
@@ -372,7 +363,7 @@ def probability_figure() -> str:
         title="Probability that all eigenvalues are positive, n = 1 to 10, log scale",
         description=(
             "On a logarithmic vertical axis, the exact GOE probability falls from 0.5 at n = 1 to about "
-            f"{scientific(rows[-1]['exact'])} at n = 10, bending downward like a parabola, while the "
+            f"{scientific(rows[-1]['exact'], 3)} at n = 10, bending downward like a parabola, while the "
             "coin-flip value 2^-n is a straight line ending near 10^-3. Importance-sampling estimates sit "
             "on the exact curve. The curve exp(-theta n^2) has the same downward bend but lies above the "
             "exact values."),
@@ -465,7 +456,7 @@ def index_figure() -> str:
             "Two panels, linear and logarithmic. The GOE index distribution peaks at k = 5 with "
             f"probability {exact[5]:.2f}, higher and narrower than the binomial's {coin[5]:.2f}; sampled "
             "frequencies sit on the exact bars. On the log scale the GOE tails fall to about "
-            f"{scientific(exact[0], 1)} at k = 0 and k = 10, while the binomial tails stay at 1/1024."),
+            f"{scientific(exact[0], 2)} at k = 0 and k = 10, while the binomial tails stay at 1/1024."),
         caption=(
             f"The index (number of negative eigenvalues) of a {INDEX_SIZE}×{INDEX_SIZE} GOE matrix: exact "
             f"distribution from de Bruijn's Pfaffian (bars), frequencies among {MC_INDEX_SAMPLES:,} sampled "
@@ -490,19 +481,19 @@ def p2() -> float:
 
 @value("q4b.p8", statement="P_8, exact (Pfaffian)")
 def p8() -> str:
-    return scientific(float(p_all_positive(8)))
+    return scientific(float(p_all_positive(8)), 3)
 
 
 @value("q4b.coin8", statement="2⁻⁸")
 def coin8() -> str:
-    return scientific(2.0**-8)
+    return scientific(2.0**-8, 3)
 
 
 @value("q4b.mc-samples-n8",
        statement="plain Monte Carlo samples for 10% relative error at n = 8: (1-P)/(0.1² P)")
 def mc_samples_n8() -> str:
     p = float(p_all_positive(8))
-    return scientific((1 - p) / (0.1**2 * p), 1)
+    return scientific((1 - p) / (0.1**2 * p), 2)
 
 
 @value("q4b.worst-relative-se", fmt=".1%",
@@ -541,7 +532,7 @@ def n_max() -> int:
 @value("q4b.ratio-goe-10", statement="saddles per minimum for n = 10 under the GOE model, (1 - 2P_10)/P_10")
 def ratio_goe_10() -> str:
     p = float(p_all_positive(10))
-    return scientific((1 - 2 * p) / p)
+    return scientific((1 - 2 * p) / p, 3)
 
 
 @value("q4b.ratio-coin-10", statement="saddle patterns per minimum pattern for n = 10, 2¹⁰ - 2")

@@ -11,7 +11,7 @@ import sympy as sp
 
 from snippets.plumbing.checks import check, close, equal, holds, identity
 from snippets.plumbing.figures import INK, PALETTE, figure_html, new_figure
-from snippets.plumbing.values import value
+from snippets.plumbing.values import scientific, value
 
 PAGE = "question-4/4c.md"
 
@@ -707,16 +707,9 @@ def stop_iteration() -> int:
     return stopping_rule(1e-6)[0]
 
 
-def scientific(number: float, digits: int = 2) -> str:
-    """A number as the page prints it in prose: 4.7 × 10⁻⁵."""
-    mantissa, exponent = f"{number:.{digits - 1}e}".split("e")
-    superscript = str(int(exponent)).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
-    return f"{mantissa} × 10{superscript}"
-
-
 @value("q4c.stop-loss", statement="loss where that stopping rule halts")
 def stop_loss() -> str:
-    return scientific(stopping_rule(1e-6)[1])
+    return scientific(stopping_rule(1e-6)[1], 2)
 
 
 @value("q4c.plateau-1e-6", statement="iterates with |loss − f(p)| < 10⁻³, from (1, 10⁻⁶), η = 0.1")

@@ -11,7 +11,7 @@ import sympy as sp
 from snippets.batchnorm import batchnorm_backward, batchnorm_forward
 from snippets.plumbing.checks import check, close, holds, identity
 from snippets.plumbing.figures import figure_html, new_figure
-from snippets.plumbing.values import value
+from snippets.plumbing.values import scientific, value
 
 PAGE = "question-5/5a.md"
 FD_STEP = 1e-5  # central differences: truncation ~ h², rounding ~ machine epsilon / h
@@ -138,30 +138,21 @@ def relative_error(analytic: np.ndarray, numerical: np.ndarray) -> float:
     return float(np.max(np.abs(numerical - analytic)) / np.max(np.abs(analytic)))
 
 
-SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def scientific(number: float) -> str:
-    """A positive number to one significant digit, as prose writes it: 10⁻⁷ or 2 × 10⁻¹⁰."""
-    mantissa, exponent = f"{number:.0e}".split("e")
-    power = "10" + str(int(exponent)).translate(SUPERSCRIPTS)
-    return power if mantissa == "1" else f"{mantissa} × {power}"
-
-
 @value("q5a.fd-step", statement="finite-difference step h")
 def fd_step() -> str:
-    return scientific(FD_STEP)
+    return scientific(FD_STEP, 1)
 
 
 @value("q5a.fd-rtol", statement="tolerance on the normwise relative error of the gradient check")
 def fd_rtol() -> str:
-    return scientific(FD_RTOL)
+    return scientific(FD_RTOL, 1)
 
 
 @value("q5a.fd-worst", statement="largest relative error of the gradient check over all cases")
 def fd_worst() -> str:
-    return scientific(max(relative_error(*pair)
-                          for n, d, seed in FD_CASES for pair in analytic_and_numerical(n, d, seed).values()))
+    worst = max(relative_error(*pair)
+                for n, d, seed in FD_CASES for pair in analytic_and_numerical(n, d, seed).values())
+    return scientific(worst, 1)
 
 
 @check("q5a.finite-differences", page=PAGE,

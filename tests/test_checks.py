@@ -16,7 +16,7 @@ from snippets.plumbing.checks import (
     run,
     within_uncertainty,
 )
-from snippets.plumbing.values import Claim, all_claims, find_claims
+from snippets.plumbing.values import Claim, all_claims, find_claims, scientific
 
 ALL_CHECKS = load_all()
 ALL_CLAIMS = all_claims(DOCS)
@@ -119,3 +119,13 @@ def test_claims_in_fenced_code_are_ignored_and_mismatches_fail():
 def test_an_unknown_value_is_a_failed_claim():
     outcome = Claim("no.such.key", "1", "index.md", 1, 1).outcome()
     assert isinstance(outcome, Outcome) and not outcome.passed
+
+
+def test_scientific_writes_numbers_as_prose_does():
+    assert scientific(1.04e11, 2) == "1.0 × 10¹¹"
+    assert scientific(9.6945e-10, 3) == "9.69 × 10⁻¹⁰"
+    assert scientific(4.7e-5) == "4.7 × 10⁻⁵"
+    assert scientific(1e-5, 1) == "10⁻⁵"  # a bare power when the mantissa is 1
+    assert scientific(2.36e-10, 1) == "2 × 10⁻¹⁰"
+    assert scientific(9.7e-8, 1) == "10⁻⁷"  # rounds up to the next power
+    assert scientific(3e4, 1) == "3 × 10⁴"

@@ -172,11 +172,6 @@ def test_theta_from_exact_values():
 # --- Presentation and page wiring -------------------------------------------------------------------
 
 
-def test_scientific_notation():
-    assert q.scientific(1.04e11, 1) == "1.0 × 10¹¹"
-    assert q.scientific(9.6945e-10) == "9.69 × 10⁻¹⁰"
-
-
 @pytest.mark.parametrize("make", [q.probability_figure, q.rate_figure, q.index_figure])
 def test_figures_have_captions_and_alt_text(make):
     html = make()

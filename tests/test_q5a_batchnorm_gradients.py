@@ -102,13 +102,6 @@ def test_worst_gradient_check_error_is_below_the_tolerance_and_not_zero():
     assert 0 < worst < q5a.FD_RTOL
 
 
-def test_scientific_notation_for_prose():
-    assert q5a.scientific(1e-5) == "10⁻⁵"
-    assert q5a.scientific(2.36e-10) == "2 × 10⁻¹⁰"
-    assert q5a.scientific(9.7e-8) == "10⁻⁷"  # rounds up to the next power
-    assert q5a.scientific(3e4) == "3 × 10⁴"
-
-
 def test_batch_of_two_closed_form_against_the_numpy_backward():
     rng = np.random.default_rng(3)
     for _ in range(5):

@@ -15,6 +15,16 @@ CLAIM = re.compile(r"\{\{\s*(?P<key>[A-Za-z0-9_.\-]+)\s*=\s*(?P<literal>[^{}]*?)
 FENCE = re.compile(r"^\s*(?P<fence>`{3,}|~{3,})")
 
 
+SUPERSCRIPT_DIGITS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def scientific(number: float, significant: int = 2) -> str:
+    """A number as prose writes it, in plain Unicode: 4.7 × 10⁻⁵, or 10⁻⁷ when the mantissa is 1."""
+    mantissa, exponent = f"{number:.{significant - 1}e}".split("e")
+    power = "10" + str(int(exponent)).translate(SUPERSCRIPT_DIGITS)
+    return power if mantissa == "1" else f"{mantissa} × {power}"
+
+
 @dataclass(frozen=True)
 class Value:
     """A named quantity the prose may state, with the code that computes it."""
