@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from pathlib import PurePosixPath
 
-from snippets.plumbing.checks import REGISTRY, CheckFailed, Result, load_all, run, verify
+from snippets.plumbing.checks import CheckFailed, Result, load_all, run, verify
 from snippets.plumbing.page_context import page
 from snippets.plumbing.values import VALUES, Claim, all_claims
 
@@ -59,7 +59,6 @@ def _claim_location(claim: Claim) -> str:
 
 def rows(page_filter: str | None = None, docs_dir=None) -> list[dict[str, str | bool]]:
     """Every check and prose claim (optionally of one page): what the ledger and summaries list."""
-    load_all()
     docs_dir = docs_dir if docs_dir is not None else page().docs_dir
     entries: list[dict[str, str | bool]] = []
     for found in load_all():
@@ -160,5 +159,3 @@ def total() -> int:
     """How many checks and claims the site has."""
     return len(rows())
 
-
-__all__ = ["REGISTRY", "ledger", "page_summary", "rows", "show", "total"]
