@@ -48,12 +48,6 @@ def block_lines(page_text: str, source: str) -> list[int]:
     return found
 
 
-def block_line(page_text: str, source: str) -> int | None:
-    """The 1-based line where the first fenced block holding `source` starts its code."""
-    found = block_lines(page_text, source)
-    return found[0] if found else None
-
-
 # Blocks with identical code on one page: the n-th call gets the n-th position.
 _occurrences: tuple[object, Counter] = (None, Counter())
 
