@@ -24,26 +24,23 @@ Targets (from the issue): build within 1.3x its floor, no block over 1 s, every 
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
 import json
 import os
 import platform
 import re
-import shutil
 import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from browser import chromium_path, launch, serve  # noqa: E402
 from sitebuild import MKDOCS, ROOT, build_env, copy_project  # noqa: E402
 
 PYTHON = sys.executable
@@ -189,39 +186,16 @@ SVG = re.compile(rb"<svg\b.*?</svg>", re.S)
 READER = ("html", "css", "fonts")  # what the target counts (the inline SVG is inside the HTML)
 
 
-def _chromium() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    return None
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".js": "text/javascript", ".woff2": "font/woff2"}
-
-    def log_message(self, *args) -> None:
-        pass
-
-
 def page_weights(site: Path) -> list[dict[str, object]]:
     """Per page: bytes Chromium fetched (by kind), raw and gzipped, from a local static server."""
     from playwright.sync_api import sync_playwright
 
-    executable = _chromium()
-    if executable is None:
+    if chromium_path() is None:
         raise SystemExit("page weights need Chromium (apt-get install chromium), or --no-pages")
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
     rows = []
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+    with serve(site) as base, sync_playwright() as playwright:
+        browser = launch(playwright)
         try:
             for page_path in pages:
                 fetched: dict[str, str] = {}
@@ -259,7 +233,6 @@ def page_weights(site: Path) -> list[dict[str, object]]:
                 })
         finally:
             browser.close()
-            server.shutdown()
     return rows
 
 
