@@ -489,6 +489,11 @@ def coin8() -> str:
     return scientific(2.0**-8, 3)
 
 
+@value("q4b.is-samples", statement="importance-sampling draws per n", fmt=",")
+def is_samples() -> int:
+    return IS_SAMPLES
+
+
 @value("q4b.mc-samples-n8",
        statement="plain Monte Carlo samples for 10% relative error at n = 8: (1-P)/(0.1² P)")
 def mc_samples_n8() -> str:

@@ -195,10 +195,23 @@ def _small_batches():
     return outcomes
 
 
+SKEWED_BATCH, SKEWED_POOL = 16, 1000
+
+
+@value("q5c.skewed-batch", statement="size of the unrepresentative test batch")
+def skewed_batch() -> int:
+    return SKEWED_BATCH
+
+
+@value("q5c.skewed-pool", statement="draws the unrepresentative batch takes its largest values from")
+def skewed_pool() -> int:
+    return SKEWED_POOL
+
+
 def unrepresentative_batch(seed: int = 4) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(inputs, training outputs, inference outputs) for a test batch of the 16 largest of 1000 draws."""
-    pool = draw(np.random.default_rng(seed), 1000)
-    inputs = pool[np.argsort(pool[:, 0])[-16:]]  # like a batch that holds a single class
+    """(inputs, training outputs, inference outputs) for a test batch of the largest of many draws."""
+    pool = draw(np.random.default_rng(seed), SKEWED_POOL)
+    inputs = pool[np.argsort(pool[:, 0])[-SKEWED_BATCH:]]  # like a batch that holds a single class
     return inputs, training_mode(inputs), inference_mode(inputs)
 
 
