@@ -50,7 +50,8 @@ pdf: site
 	$(BIN)/python tests/print_pdf.py site build/solutions.pdf
 
 # Live preview. EXEC_CACHE=1 reuses a block's output while nothing it depends on changed (see
-# README "Live preview and the execution cache"); snippets/ is watched so code edits rebuild too.
+# "Live preview and the execution cache" in docs/how-it-is-built.md); snippets/ is watched so code
+# edits rebuild too.
 # `site`, `test` and CI never set it: they always execute every block.
 serve: setup
 	EXEC_CACHE=1 $(BIN)/mkdocs serve --livereload --watch snippets

@@ -20,7 +20,9 @@ from browser import ROOT, launch, nav_pages, serve
 from bs4 import BeautifulSoup
 
 BOOK = "/__solutions__.html"  # where the assembled page is served (it is never written to SITE_DIR)
-SKIPPED = {"checks.html"}  # the ledger repeats every page's check summary as one long table
+# The ledger repeats every page's check summary as one long table; the page on how the site is
+# built is for its authors, not part of the solutions.
+SKIPPED = {"checks.html", "how-it-is-built.html"}
 # Inside a drawing, ids are the figure's own (already unique); only HTML ids get a page prefix.
 ID_REFERENCES = ("for", "aria-labelledby", "aria-describedby", "aria-controls")
 FOOTER = (
