@@ -1,22 +1,32 @@
 """Every registered check and every prose claim holds; and the machinery reports failures fully."""
 
+import numpy as np
 import pytest
 from conftest import DOCS
 
-from snippets.plumbing import checks
+from snippets.plumbing import checks, values
 from snippets.plumbing.checks import (
     CheckFailed,
     Outcome,
+    above,
+    at_least,
+    at_most,
+    below,
+    cases,
     check,
     close,
     equal,
+    every,
+    frequency,
     holds,
     identity,
     load_all,
+    normal_two_sided,
     run,
+    sample_mean,
     within_uncertainty,
 )
-from snippets.plumbing.values import Claim, all_claims, find_claims, scientific
+from snippets.plumbing.values import Claim, FigureData, Table, all_claims, find_claims, scientific
 
 ALL_CHECKS = load_all()
 ALL_CLAIMS = all_claims(DOCS)
@@ -129,3 +139,174 @@ def test_scientific_writes_numbers_as_prose_does():
     assert scientific(2.36e-10, 1) == "2 × 10⁻¹⁰"
     assert scientific(9.7e-8, 1) == "10⁻⁷"  # rounds up to the next power
     assert scientific(3e4, 1) == "3 × 10⁴"
+
+
+# Scope: derived from the values a proof used.
+
+
+def _registered(monkeypatch, prove, check_id="test.scope"):
+    monkeypatch.setattr(checks, "REGISTRY", dict(checks.REGISTRY))
+    check_id = f"{check_id}.{prove.__qualname__}"  # run() caches by id: one id per proof
+    check(check_id, page="question-5/5b.md", statement="a test statement")(prove)
+    return run(check_id)
+
+
+def test_cases_states_the_values_actually_iterated(monkeypatch):
+    def proof():
+        return [equal(n, n) for n in cases("n", range(2, 11))]
+
+    assert _registered(monkeypatch, proof).scope == "n = 2, …, 10 (9 cases)"
+
+    def stops_early():
+        outcomes = []
+        for n in cases("n", range(2, 11)):
+            outcomes.append(equal(n, n))
+            if n == 3:
+                break
+        return outcomes
+
+    assert _registered(monkeypatch, stops_early, "test.early").scope == "n = 2, 3"
+
+
+def test_cases_texts_for_steps_pairs_and_irregular_values():
+    def text(name, values):
+        found = cases(name, values)
+        list(found)
+        return found.text()
+
+    assert text("n", range(10, 101, 10)) == "n = 10, 20, …, 100 (10 cases)"
+    assert text("(n, m)", [(2, 3), (4, 5)]) == "(n, m) ∈ {(2, 3), (4, 5)} (2 cases)"
+    assert text("k", [1, 5, 9, 30, 31, 40, 41]) == "k ∈ {1, 5, 9, …, 41} (7 cases)"
+    assert text("n", [7]) == "n = 7"
+
+
+def test_identity_scope_comes_from_its_free_symbols():
+    import sympy
+
+    m = sympy.Symbol("m", positive=True)
+    x = sympy.Symbol("x", real=True)
+    assert identity((m + x) ** 2, m**2 + 2 * m * x + x**2).scope.text() == "symbolic in m > 0, real x"
+    assert identity(sympy.sqrt(4), 2).scope.text() == "exact constants"
+
+
+def test_every_names_the_collection_it_was_given(monkeypatch):
+    examples = {"bowl": 1, "saddle": 2, "monkey": 3}
+
+    def proof():
+        return [holds(examples[name] > 0, name) for name in every("example on the page", examples)]
+
+    assert _registered(monkeypatch, proof).scope == "every example on the page (3: bowl, saddle, monkey)"
+
+
+def test_a_check_without_scope_says_so(monkeypatch):
+    result = _registered(monkeypatch, lambda: equal(1, 1))
+    assert result.scope == "" and "scope: not stated" in result.report()
+
+
+# Thresholds are printed from the values used.
+
+
+def test_thresholds_print_their_values_and_can_fail():
+    assert at_most(2e-10, 1e-7, what="error").compared == "error: 2e-10 ≤ 1e-07"
+    assert at_most(2e-10, 1e-7).tolerance == "≤ 1e-07"
+    assert not at_most(2e-7, 1e-7).passed
+    assert at_least(3, 3).passed and not above(3, 3).passed and not below(3, 3).passed
+    largest = at_most(np.array([1e-12, 3e-9, 2e-11]), 1e-8, what="errors")
+    assert largest.passed and "largest of 3: 3e-09 ≤ 1e-08" in largest.compared
+    assert not at_least(np.array([0.5, -1e-3]), 0.0).passed
+    near = below(1.0000001, 1.0)
+    assert not near.passed and "1.0000001" in near.compared  # enough digits to see why
+
+
+# Honest statistics: an inflated or degenerate standard error fails, it never loosens the test.
+
+
+@pytest.mark.parametrize("error", [0.0, -0.1, float("nan"), float("inf")])
+def test_within_uncertainty_refuses_a_degenerate_standard_error(error):
+    outcome = within_uncertainty(1.0, error, 1.0)
+    assert not outcome.passed and "refused" in outcome.compared
+
+
+def test_within_uncertainty_refuses_an_inflated_standard_error():
+    assert within_uncertainty(0.30, 0.01, 0.29).passed
+    inflated = within_uncertainty(0.30, 0.10, 0.29)  # ±0.4 band: wider than the quantity itself
+    assert not inflated.passed and "not narrower than the quantity" in inflated.compared
+    assert within_uncertainty(0.001, 0.01, 0.0, scale=1.0).passed  # a zero reference needs a scale
+    assert not within_uncertainty(0.001, 0.01, 0.0).passed
+
+
+def test_within_uncertainty_refuses_a_band_wider_than_five_standard_errors():
+    assert not within_uncertainty(1.0, 0.01, 1.0, k=6).passed
+    assert not within_uncertainty(1.0, 0.01, 1.0, k=0).passed
+
+
+def test_sample_mean_and_frequency_compute_their_own_standard_error():
+    rng = np.random.default_rng(0)
+    draws = rng.normal(0.5, 1.0, 10_000)
+    assert sample_mean(draws, 0.5).passed
+    assert not sample_mean(draws, 0.6).passed  # 10 s.e. away
+    assert sample_mean(draws, 0.5).scope.text() == "10,000 samples"
+    assert frequency(2_930, 10_000, 0.2929).passed
+    assert not frequency(3_200, 10_000, 0.2929).passed
+
+
+def test_family_wise_false_alarm_rate_is_the_bonferroni_sum(monkeypatch):
+    def proof():
+        return [within_uncertainty(1.0, 0.01, 1.0, k=4) for _ in range(5)]
+
+    result = _registered(monkeypatch, proof)
+    assert result.false_alarm == pytest.approx(5 * normal_two_sided(4))
+    assert normal_two_sided(4) == pytest.approx(6.334e-5, rel=1e-3)
+    assert "Bonferroni bound over 5 comparisons" in result.false_alarm_text
+    assert "3.2 × 10⁻⁴" in result.false_alarm_text
+    assert _registered(monkeypatch, lambda: equal(1, 1), "test.none").false_alarm_text == ""
+
+
+# Comparisons are written in words and numbers, never a repr, a shape or a character count.
+
+
+def test_comparison_texts_are_for_readers():
+    assert equal(880, 880, what="count").compared == "count: 880, as expected"
+    long = "x" * 400
+    assert "characters" not in equal(long, long).compared
+    texts = [
+        close(np.arange(40.0), np.arange(40.0) + 1e-12, atol=1e-9, what="values").compared,
+        equal(list(range(40)), list(range(40))).compared,
+        equal(np.arange(3), np.arange(3)).compared,
+    ]
+    for text in texts:
+        assert "shape" not in text and "array(" not in text and "np." not in text, text
+    assert "40 values, largest error" in texts[0]
+    assert "first difference at item 3: 2 vs 5" in equal([0, 1, 2], [0, 1, 5]).compared
+
+
+# Display and assertion come from one object.
+
+
+def test_a_table_prints_its_raw_cells():
+    table = Table(("array", "entries"), [("weight", 800), ("bias", 40)], formats={"entries": ",d"},
+                  align="lr")
+    assert table.column("entries") == [800, 40] and table.cell(1, "array") == "bias"
+    assert table.markdown().splitlines() == ["| array | entries |", "|:---|---:|", "| weight | 800 |",
+                                             "| bias | 40 |"]
+    with pytest.raises(ValueError):
+        Table(("a", "b"), [(1,)])
+
+
+def test_a_shown_value_no_check_compares_is_reported(monkeypatch):
+    from snippets.plumbing import page_context
+
+    monkeypatch.setattr(values, "VALUES", dict(values.VALUES))
+    monkeypatch.setattr(values, "SHOWN", {})
+    monkeypatch.setattr(values, "COMPARED", {})
+    monkeypatch.setattr(page_context, "current", page_context.PageContext(src_uri="question-5/5b.md"))
+    values.value("test.figure", statement="a figure's data")(lambda: FigureData(k=[0, 1], y=[2, 3]))
+    data = values.shown("test.figure")
+    assert values.uncompared("question-5/5b.md") == ["test.figure"]
+
+    def proof():
+        return equal(values.computed("test.figure")["y"], [2, 3], what="drawn y")
+
+    result = _registered(monkeypatch, proof, "test.compares-figure")
+    assert result.passed and values.computed("test.figure") is data  # the very object drawn
+    assert values.uncompared("question-5/5b.md") == []

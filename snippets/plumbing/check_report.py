@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import html
+import re
 from pathlib import PurePosixPath
 
 from snippets.plumbing.checks import CheckFailed, Result, load_all, run, verify
 from snippets.plumbing.page_context import page
-from snippets.plumbing.values import VALUES, Claim, all_claims
+from snippets.plumbing.values import VALUES, Claim, all_claims, uncompared
 
 LEDGER_PAGE = "checks.md"
 
@@ -16,6 +17,27 @@ def _meta(method: str, tolerance: str) -> str:
     return (
         f'<span class="exec-check__meta">{html.escape(method)} · tolerance: {html.escape(tolerance)}</span>'
     )
+
+
+INLINE_MATH = re.compile(r"\$(?P<tex>[^$]+)\$")
+
+
+def statement_html(statement: str) -> str:
+    """A statement for readers: `$...$` parts typeset by KaTeX at build time, the rest escaped."""
+    from snippets.plumbing.katex_math import render
+
+    parts, last = [], 0
+    for match in INLINE_MATH.finditer(statement):
+        parts.append(html.escape(statement[last : match.start()]))
+        parts.append(render(match["tex"], display=False))
+        last = match.end()
+    parts.append(html.escape(statement[last:]))
+    return "".join(parts)
+
+
+def _scope_line(result: Result) -> str:
+    parts = [result.scope or "not stated", result.false_alarm_text]
+    return " · ".join(p for p in parts if p)
 
 
 def _outcome_lines(result: Result) -> str:
@@ -34,8 +56,9 @@ def show(*check_ids: str) -> str:
                 f"check {found.id} belongs to docs/{found.page} but is shown on {context.label}"
             )
         items.append(
-            f'<li id="{found.anchor}"><strong>{html.escape(found.statement)}</strong> '
+            f'<li id="{found.anchor}"><strong>{statement_html(found.statement)}</strong> '
             f"{_meta(result.method, result.tolerance)}"
+            f'<span class="exec-check__meta">scope: {html.escape(_scope_line(result))}</span>'
             f'<ul class="exec-check__outcomes">{_outcome_lines(result)}</ul>'
             f'<span class="exec-check__source">proof: {html.escape(found.location)}</span></li>'
         )
@@ -106,6 +129,12 @@ def page_summary() -> str:
         raise CheckFailed(
             f"{len(failed)} check(s) failed on {context.label}: "
             + ", ".join(str(e["anchor"]) for e in failed)
+        )
+    unchecked = uncompared(context.src_uri)
+    if unchecked:
+        raise CheckFailed(
+            f"{context.label} displays {', '.join(unchecked)} (values.shown) but no check compares "
+            "them: compare each with an independent computation in a check, via values.computed(key)"
         )
     items = []
     for entry in entries:

@@ -1,12 +1,58 @@
-"""Checks as first-class objects: register a claim's proof, run it once, report it or fail loudly."""
+"""Checks as first-class objects: register a claim's proof, run it once, report it or fail loudly.
+
+A check proves one statement. Its proof is a zero-argument function returning comparisons
+(`Outcome`s); each comparison records what it compared, by which method, against which threshold,
+and what it covered. Everything a reader sees about a check is derived from these objects, never
+typed beside them:
+
+    @check("q5a.dgamma", page="question-5/5a.md",
+           statement=r"$\\partial L/\\partial\\gamma_j = \\sum_i g_{ij}\\hat x_{ij}$")
+    def dgamma_is_the_sum_of_g_times_x_hat():
+        return [close(finite_differences(m), formula(m), rtol=1e-8, what="finite differences vs formula")
+                for m in cases("m", range(2, 9))]
+
+The box then reads "numeric · m = 2, …, 8 (7 cases)".
+
+Scope (what a check covered):
+- `cases(name, values)` wraps the values a proof iterates and records the values actually yielded:
+  "n = 2, …, 10 (9 cases)", "m = 2, 3", "(n, m) ∈ {(2, 3), (4, 5)}".
+- `identity` records "symbolic in m > 0, x" from the free symbols of its two sides (with their
+  sympy assumptions); "exact constants" when there are none.
+- `every(what, items)` records "every example on the page (4: bowl, …)" from the list actually used.
+- `samples(count, what)` records "400,000 samples"; `sample_mean` and `frequency` record it themselves.
+- any comparison takes `scope=` (one of the above, or a string built from the same iterable).
+A check's scope is the union over its outcomes and the `cases` it iterated.
+
+Comparisons:
+- `equal(computed, expected)`: exact (integers, strings, tuples, rationals).
+- `identity(lhs, rhs)`: sympy simplifies lhs − rhs to zero.
+- `close(computed, expected, rtol=, atol=)`: numeric, elementwise, a positive tolerance required.
+- `at_most`, `at_least`, `below`, `above`: a threshold, printed from the values used ("2e-10 ≤ 1e-07");
+  on an array they compare its largest (or smallest) element.
+- `within_uncertainty(estimate, standard_error, reference, k=4)`: statistical. It refuses (fails)
+  a standard error that is not positive and finite, or not small against the quantity: the band
+  ±k s.e. must be narrower than |reference| (or than `scale=` when the reference is 0), else the
+  comparison could not tell the quantity from nothing; and 0 < k ≤ 5. Prefer `sample_mean(samples,
+  reference)` and `frequency(hits, trials, reference)`, which compute the standard error here.
+- `holds(condition, what)`: a property with no threshold (a sign, an ordering, a set inclusion).
+  Where a threshold exists use the comparisons above; its `tolerance=` text is kept only for old
+  proofs.
+A check with several statistical comparisons reports its family-wise false-alarm rate: the
+Bonferroni bound Σ 2(1 − Φ(k_i)), valid whatever the dependence between them (normal approximation).
+
+Displayed values (tables, figure data) are registered in `snippets.plumbing.values` and compared
+here through `values.computed(key)`; see that module.
+"""
 
 from __future__ import annotations
 
 import importlib
 import inspect
+import math
 import pkgutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
@@ -16,14 +62,200 @@ import sympy
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
+# --- Scope: what a comparison covered, described from the values it used ----------------------
+
+
+class Scope:
+    """What a check covered, as the box states it."""
+
+    def text(self) -> str:
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+def _plain(value) -> str:
+    """A value as scope and comparison texts write it: no repr, no numpy types."""
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, int | np.integer):
+        value = int(value)
+        return f"{value:,}" if abs(value) >= 10_000 else str(value)
+    if isinstance(value, float | np.floating):
+        return f"{float(value):.6g}"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_plain(v) for v in value) + ")"
+    if isinstance(value, sympy.Basic):
+        return sympy.sstr(value)
+    return str(value)
+
+
+def describe_values(name: str, values: list) -> str:
+    """The values a proof used, in words: "n = 2, …, 10 (9 cases)", "m = 2, 3", "k ∈ {1, 5, 9}"."""
+    count = len(values)
+    if count == 0:
+        return f"no {name} at all"
+    plural = "case" if count == 1 else "cases"
+    integers = all(isinstance(v, int | np.integer) and not isinstance(v, bool) for v in values)
+    if integers and count >= 4:
+        steps = {int(b) - int(a) for a, b in zip(values, values[1:], strict=False)}
+        if len(steps) == 1 and steps.pop() > 0:
+            second = "" if values[1] - values[0] == 1 else f"{_plain(values[1])}, "
+            return f"{name} = {_plain(values[0])}, {second}…, {_plain(values[-1])} ({count} {plural})"
+    if count <= 5:
+        listed = ", ".join(_plain(v) for v in values)
+        return f"{name} = {listed}" if count <= 3 and not isinstance(values[0], tuple) else (
+            f"{name} ∈ {{{listed}}}" + ("" if count == 1 else f" ({count} {plural})"))
+    shown = ", ".join(_plain(v) for v in values[:3])
+    return f"{name} ∈ {{{shown}, …, {_plain(values[-1])}}} ({count} {plural})"
+
+
+class Cases(Scope):
+    """The values a proof iterates, recorded as they are yielded: `for n in cases("n", range(2, 11))`."""
+
+    def __init__(self, name: str, values: Iterable) -> None:
+        self.name = name
+        self._source = values
+        self.used: list = []
+
+    def __iter__(self) -> Iterator:
+        _record(self)
+        self.used = []
+        for item in self._source:
+            self.used.append(item)
+            yield item
+
+    def text(self) -> str:
+        return describe_values(self.name, self.used)
+
+
+def cases(name: str, values: Iterable) -> Cases:
+    """Iterate `values` and let the check's scope say which were used (a name such as "n" or "(n, m)")."""
+    return Cases(name, values)
+
+
+class Every(Scope):
+    """A whole collection, named for what it is: "every example on the page (4: bowl, …)"."""
+
+    def __init__(self, what: str, items: Iterable) -> None:
+        self.what = what
+        self.items = list(items)
+
+    def __iter__(self) -> Iterator:
+        _record(self)
+        return iter(self.items)
+
+    def text(self) -> str:
+        names = ", ".join(_plain(item) for item in self.items[:6])
+        more = ", …" if len(self.items) > 6 else ""
+        return f"every {self.what} ({len(self.items)}: {names}{more})"
+
+
+def every(what: str, items: Iterable) -> Every:
+    """Iterate a whole collection; the scope reads "every <what> (count: names)" from the items used."""
+    return Every(what, items)
+
+
+class Samples(Scope):
+    """A statistical comparison's sample size."""
+
+    def __init__(self, count: int, what: str = "samples") -> None:
+        self.count = int(count)
+        self.what = what
+
+    def text(self) -> str:
+        return f"{self.count:,} {self.what}"
+
+
+def samples(count: int, what: str = "samples") -> Samples:
+    """The scope of an estimate: how many samples (or runs, batches) it averaged."""
+    return Samples(count, what)
+
+
+def _symbol_text(symbol: sympy.Symbol) -> str:
+    name = sympy.pretty(symbol, use_unicode=True)
+    if symbol.is_integer and symbol.is_positive:
+        return f"{name} ≥ 1 (integer)"
+    if symbol.is_integer:
+        return f"{name} (integer)"
+    for test, relation in (("is_positive", "> 0"), ("is_negative", "< 0"), ("is_nonnegative", "≥ 0")):
+        if getattr(symbol, test):
+            return f"{name} {relation}"
+    return f"real {name}" if symbol.is_real else name
+
+
+class Symbolic(Scope):
+    """An identity proved for every value of its free symbols (within their sympy assumptions)."""
+
+    def __init__(self, symbols: Iterable[sympy.Symbol]) -> None:
+        self.symbols = frozenset(symbols)
+
+    def text(self) -> str:
+        if not self.symbols:
+            return "exact constants"
+        names = sorted(self.symbols, key=lambda s: sympy.default_sort_key(s))
+        if len(names) > 8:
+            shown = ", ".join(_symbol_text(s) for s in names[:6])
+            return f"symbolic in {len(names)} symbols ({shown}, …)"
+        return "symbolic in " + ", ".join(_symbol_text(s) for s in names)
+
+
+def symbolic(*expressions) -> Symbolic:
+    """The scope of a symbolic argument: every value of the expressions' free symbols."""
+    found: set = set()
+    for expression in expressions:
+        found |= getattr(sympy.sympify(expression), "free_symbols", set())
+    return Symbolic(found)
+
+
+def _scope_texts(scopes: Iterable[object]) -> list[str]:
+    """Merge symbolic scopes into one, keep the others in order, drop repeats and blanks."""
+    texts, symbols, seen_symbolic = [], set(), False
+    for scope in scopes:
+        if isinstance(scope, Symbolic):
+            symbols |= scope.symbols
+            if not seen_symbolic:
+                texts.append(None)  # placeholder: where the merged symbolic scope goes
+                seen_symbolic = True
+        elif scope:
+            texts.append(str(scope))
+    merged = [Symbolic(symbols).text() if t is None else t for t in texts]
+    if seen_symbolic and symbols and "exact constants" in merged:
+        merged.remove("exact constants")
+    return [t for t in dict.fromkeys(merged) if t]
+
+
+# What the check now running has iterated (a stack: a proof may run another check).
+_RECORDING: list[list[Scope]] = []
+
+
+def _record(scope: Scope) -> None:
+    if _RECORDING and all(scope is not s for s in _RECORDING[-1]):
+        _RECORDING[-1].append(scope)
+
+
+_RUNNING: list[str] = []
+
+
+def running() -> str | None:
+    """The id of the check whose proof is executing now, if any (values.computed records it)."""
+    return _RUNNING[-1] if _RUNNING else None
+
+
+# --- Outcomes, checks, results ----------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """One comparison inside a check: what was compared, how, and whether it held."""
+    """One comparison inside a check: what was compared, how, whether it held, and what it covered."""
 
     kind: str  # "exact", "symbolic", "numeric" or "statistical"
-    compared: str
-    tolerance: str
+    compared: str  # in words and numbers, for readers
+    tolerance: str  # the threshold, printed from the value used ("≤ 1e-07", "4 s.e.", "exact")
     passed: bool
+    scope: object = ""  # a Scope or a text derived from the values used; "" when not stated
+    false_alarm: float = 0.0  # statistical only: chance of failing when the claim is true
 
 
 class CheckFailed(AssertionError):
@@ -49,13 +281,24 @@ class Check:
     def location(self) -> str:
         return f"{self.file}:{self.line}"
 
+    @property
+    def function(self) -> str:
+        """The proof's name, as a reader finds it in the source."""
+        return self.prove.__name__
+
+
+def normal_two_sided(k: float) -> float:
+    """P(|Z| > k) for a standard normal Z: one comparison's false-alarm rate at k standard errors."""
+    return math.erfc(k / math.sqrt(2))
+
 
 @dataclass(frozen=True)
 class Result:
-    """A check that ran: its outcomes, the methods they used, and whether all held."""
+    """A check that ran: its outcomes, the methods they used, what they covered, and whether all held."""
 
     check: Check
     outcomes: tuple[Outcome, ...]
+    iterated: tuple[Scope, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -69,11 +312,44 @@ class Result:
     def tolerance(self) -> str:
         return "; ".join(dict.fromkeys(outcome.tolerance for outcome in self.outcomes))
 
+    @property
+    def scopes(self) -> list[str]:
+        """What the check covered, each part derived from the code (empty when nothing says)."""
+        return _scope_texts([*self.iterated, *(outcome.scope for outcome in self.outcomes)])
+
+    @property
+    def scope(self) -> str:
+        return "; ".join(self.scopes)
+
+    @property
+    def statistical(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.false_alarm > 0]
+
+    @property
+    def false_alarm(self) -> float:
+        """The family-wise false-alarm rate: Bonferroni's bound Σ p_i (whatever the dependence)."""
+        return min(1.0, sum(o.false_alarm for o in self.statistical))
+
+    @property
+    def false_alarm_text(self) -> str:
+        """The false-alarm rate in words, with how it was computed; "" for a check with no statistics."""
+        family = self.statistical
+        if not family:
+            return ""
+        rate = _scientific(self.false_alarm)
+        if len(family) == 1:
+            return f"false-alarm rate {rate} (two-sided, normal approximation)"
+        return (
+            f"family-wise false-alarm rate ≤ {rate} (Bonferroni bound over {len(family)} comparisons, "
+            "normal approximation)"
+        )
+
     def report(self) -> str:
         """The failure message: id, page, statement, method, tolerance, values, snippet file:line."""
         lines = [
             f"check {self.check.id} failed on page docs/{self.check.page}",
             f"  statement: {self.check.statement}",
+            f"  scope: {self.scope or 'not stated'}",
             f"  defined at: {self.check.location}",
         ]
         for outcome in self.outcomes:
@@ -123,14 +399,19 @@ def load_all() -> list[Check]:
 def run(check_id: str) -> Result:
     """Run a check once per process; a proof that raises counts as a failed outcome."""
     found = REGISTRY[check_id]
+    _RECORDING.append([])
+    _RUNNING.append(check_id)
     try:
         produced = found.prove()
         outcomes = (produced,) if isinstance(produced, Outcome) else tuple(produced)
     except Exception as error:  # noqa: BLE001 (any error is a failed proof, reported in full)
         outcomes = (Outcome("error", f"{type(error).__name__}: {error}", "n/a", False),)
+    finally:
+        iterated = tuple(_RECORDING.pop())
+        _RUNNING.pop()
     if not outcomes:
         outcomes = (Outcome("error", "the proof compared nothing", "n/a", False),)
-    return Result(found, outcomes)
+    return Result(found, outcomes, iterated)
 
 
 def verify(check_id: str) -> Result:
@@ -144,86 +425,255 @@ def verify(check_id: str) -> Result:
     return result
 
 
-# Comparisons a proof returns. Each states its own tolerance.
+# --- Comparisons a proof returns. Each states its own threshold, from the values it used. -------
 
 
-def _fmt(value) -> str:
-    """A value as a check box shows it: small values in full, large ones summarized."""
-    if isinstance(value, np.ndarray):
-        if value.size <= 6:
-            return np.array2string(value, precision=6)
-        return f"array of shape {value.shape}"
-    if isinstance(value, float | np.floating):
-        return f"{float(value):.6g}"
-    text = str(value)
-    return text if len(text) <= 120 else f"{text[:100]}… ({len(text)} characters)"
+def _scientific(number: float) -> str:
+    """A small rate as prose writes it: 6.3 × 10⁻⁵."""
+    if number == 0:
+        return "0"
+    mantissa, exponent = f"{number:.1e}".split("e")
+    if -3 <= int(exponent) <= 0:
+        return f"{number:.2g}"
+    power = "10" + str(int(exponent)).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return power if mantissa == "1.0" else f"{mantissa} × {power}"
 
 
-def equal(computed, expected, what: str = "value") -> Outcome:
+def _is_exact_number(value) -> bool:
+    return isinstance(value, int | np.integer | Fraction | sympy.Rational) and not isinstance(value, bool)
+
+
+def _listing(values: list) -> str:
+    return ", ".join(_plain(v) for v in values)
+
+
+def _describe(value) -> str:
+    """A value in words and numbers: small collections in full, large ones by count and range."""
+    if isinstance(value, np.ndarray | list | tuple) and not isinstance(value, str):
+        items = value.ravel().tolist() if isinstance(value, np.ndarray) else list(value)
+        if len(items) <= 6:
+            inner = _listing(items)
+            return f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
+        try:
+            numbers = np.asarray(items, dtype=float)
+            return f"{len(items)} values from {_plain(numbers.min())} to {_plain(numbers.max())}"
+        except (TypeError, ValueError):
+            return f"{len(items)} items"
+    if isinstance(value, str):
+        return f'"{value}"' if len(value) <= 80 else f'a text starting "{value[:60]}…"'
+    text = _plain(value)
+    return text if len(text) <= 120 else text[:100] + "…"
+
+
+def _first_difference(computed, expected) -> str:
+    """Where two unequal collections first differ, in words."""
+    try:
+        left, right = list(computed), list(expected)
+    except TypeError:
+        return ""
+    if len(left) != len(right):
+        return f"{len(left)} items vs {len(right)} expected"
+    for index, (a, b) in enumerate(zip(left, right, strict=True)):
+        if not bool(np.all(a == b)):
+            return f"first difference at item {index + 1}: {_describe(a)} vs {_describe(b)}"
+    return ""
+
+
+def equal(computed, expected, what: str = "value", *, scope: object = "") -> Outcome:
     """Exact equality of integers, strings, tuples or exact rationals."""
-    return Outcome(
-        "exact",
-        f"{what}: computed {_fmt(computed)}, expected {_fmt(expected)}",
-        "exact",
-        bool(computed == expected),
-    )
+    if isinstance(computed, np.ndarray) or isinstance(expected, np.ndarray):
+        passed = bool(np.shape(computed) == np.shape(expected) and np.all(np.asarray(computed) == expected))
+    else:
+        passed = bool(computed == expected)
+    if passed:
+        text = f"{what}: {_describe(computed)}, as expected"
+    else:
+        where = _first_difference(computed, expected) if not isinstance(computed, str) else ""
+        text = f"{what}: computed {_describe(computed)}, expected {_describe(expected)}"
+        text += f" ({where})" if where else ""
+    return Outcome("exact", text, "exact", passed, scope)
 
 
-def identity(lhs, rhs, what: str = "identity") -> Outcome:
-    """A symbolic identity lhs = rhs, proved by sympy simplifying lhs - rhs to zero."""
+def identity(lhs, rhs, what: str = "identity", *, scope: object = None) -> Outcome:
+    """A symbolic identity lhs = rhs, proved by sympy simplifying lhs − rhs to zero.
+
+    Its scope is every value of the free symbols of both sides, within their assumptions.
+    """
     difference = sympy.simplify(
         sympy.expand(sympy.Matrix(lhs) - sympy.Matrix(rhs))
         if isinstance(lhs, sympy.MatrixBase)
-        else lhs - rhs
+        else sympy.sympify(lhs) - sympy.sympify(rhs)
     )
     zero = difference.is_zero_matrix if isinstance(difference, sympy.MatrixBase) else difference == 0
+    shown = "0" if zero else _describe(difference)
     return Outcome(
-        "symbolic", f"{what}: lhs - rhs simplifies to {sympy.sstr(difference)}", "exact", bool(zero)
+        "symbolic",
+        f"{what}: lhs − rhs simplifies to {shown}",
+        "exact",
+        bool(zero),
+        symbolic(lhs, rhs) if scope is None else scope,
     )
 
 
-def close(computed, expected, *, rtol: float = 0.0, atol: float = 0.0, what: str = "value") -> Outcome:
-    """Numerical agreement: |computed - expected| <= atol + rtol * |expected|, elementwise."""
+def close(
+    computed, expected, *, rtol: float = 0.0, atol: float = 0.0, what: str = "value", scope: object = ""
+) -> Outcome:
+    """Numerical agreement: |computed − expected| ≤ atol + rtol·|expected|, elementwise."""
     if rtol < 0 or atol < 0 or (rtol == 0 and atol == 0):
         raise ValueError("a numeric comparison needs a positive rtol or atol")
+    tolerance = " + ".join(
+        p for p in (f"atol {atol:g}" if atol else "", f"rtol {rtol:g}" if rtol else "") if p
+    )
     computed, expected = np.asarray(computed, float), np.asarray(expected, float)
     if computed.shape != expected.shape:
         return Outcome(
             "numeric",
-            f"{what}: shape {computed.shape} vs expected {expected.shape}",
-            "shapes must match",
+            f"{what}: {computed.size} values computed, {expected.size} expected",
+            tolerance,
             False,
+            scope,
         )
     error = np.abs(computed - expected)
     allowed = atol + rtol * np.abs(expected)
     passed = bool(np.all(error <= allowed))
-    tolerance = " + ".join(
-        p for p in (f"atol {atol:g}" if atol else "", f"rtol {rtol:g}" if rtol else "") if p
-    )
+    worst = int(np.argmax(error - allowed)) if error.size else 0
+    largest = f"{float(error.ravel()[worst]):.2g} (allowed {float(allowed.ravel()[worst]):.2g})"
+    if computed.size == 1:
+        a, b = _plain(computed.item()), _plain(expected.item())
+        values = f"both {a}" if a == b else f"computed {a}, expected {b}"
+        text = f"{what}: {values}, error {largest}"
+    elif computed.size <= 6:
+        text = (f"{what}: computed [{_listing(computed.ravel().tolist())}], "
+                f"expected [{_listing(expected.ravel().tolist())}], largest error {largest}")
+        if _listing(computed.ravel().tolist()) == _listing(expected.ravel().tolist()):
+            text = f"{what}: both [{_listing(computed.ravel().tolist())}], largest error {largest}"
+    else:
+        text = f"{what}: {computed.size} values, largest error {largest}"
+    return Outcome("numeric", text, tolerance, passed, scope)
+
+
+def _threshold(value, bound, relation: str, what: str, scope: object) -> Outcome:
+    symbol, test, pick = {
+        "at_most": ("≤", np.less_equal, np.max),
+        "below": ("<", np.less, np.max),
+        "at_least": ("≥", np.greater_equal, np.min),
+        "above": (">", np.greater, np.min),
+    }[relation]
+    values = np.asarray(value, dtype=float) if not _is_exact_number(value) else None
+    if values is not None and values.size == 0:
+        return Outcome("numeric", f"{what}: nothing to compare", f"{symbol} {_plain(bound)}", False, scope)
+    extreme = value if values is None else pick(values)
+    passed = bool(test(extreme, bound)) if values is None else bool(np.all(test(values, bound)))
+    exact = _is_exact_number(value) and _is_exact_number(bound)
+    a, b = _plain(extreme), _plain(bound)
+    digits = 6
+    while a == b and not exact and digits < 17:  # print enough digits to show why it held or failed
+        digits += 3
+        a, b = f"{float(extreme):.{digits}g}", f"{float(bound):.{digits}g}"
+    label = "" if values is None or values.size == 1 else (
+        f"{'largest' if pick is np.max else 'smallest'} of {values.size}: ")
+    mark = "" if passed else " does not hold"
     return Outcome(
-        "numeric",
-        f"{what}: max abs error {error.max():.3g} (computed {_fmt(computed)}, expected {_fmt(expected)})",
-        tolerance,
+        "exact" if exact else "numeric",
+        f"{what}: {label}{a} {symbol} {b}{mark}",
+        f"{symbol} {_plain(bound)}",
         passed,
+        scope,
     )
+
+
+def at_most(value, bound, what: str = "value", *, scope: object = "") -> Outcome:
+    """value ≤ bound (for an array: its largest element), printed as "2e-10 ≤ 1e-07"."""
+    return _threshold(value, bound, "at_most", what, scope)
+
+
+def below(value, bound, what: str = "value", *, scope: object = "") -> Outcome:
+    """value < bound, strictly (for an array: its largest element)."""
+    return _threshold(value, bound, "below", what, scope)
+
+
+def at_least(value, bound, what: str = "value", *, scope: object = "") -> Outcome:
+    """value ≥ bound (for an array: its smallest element)."""
+    return _threshold(value, bound, "at_least", what, scope)
+
+
+def above(value, bound, what: str = "value", *, scope: object = "") -> Outcome:
+    """value > bound, strictly (for an array: its smallest element)."""
+    return _threshold(value, bound, "above", what, scope)
+
+
+# The largest band a statistical comparison may use, in standard errors: wider is no test.
+MAX_K = 5.0
 
 
 def within_uncertainty(
-    estimate: float, standard_error: float, reference: float, *, k: float = 4.0, what: str = "estimate"
+    estimate: float,
+    standard_error: float,
+    reference: float,
+    *,
+    k: float = 4.0,
+    what: str = "estimate",
+    scale: float | None = None,
+    scope: object = "",
 ) -> Outcome:
-    """A statistical estimate agrees with a reference within k standard errors."""
-    if standard_error <= 0 or k <= 0:
-        raise ValueError("a statistical comparison needs a positive standard error and k")
+    """A statistical estimate agrees with a reference within k standard errors.
+
+    Refused (a failed outcome, never a looser test): a standard error that is not positive and
+    finite; a band ±k·s.e. not narrower than the quantity, |reference| (or `scale`, the quantity's
+    size when the reference is 0), since such a band cannot tell the quantity from nothing (an
+    inflated s.e. fails here); k outside (0, 5].
+    """
+    tolerance = f"{k:g} s.e."
+    size = abs(reference if scale is None else scale)
+    refusal = ""
+    if not (math.isfinite(standard_error) and standard_error > 0):
+        refusal = f"refused: the standard error {_plain(standard_error)} is not positive and finite"
+    elif not 0 < k <= MAX_K:
+        refusal = f"refused: k = {k:g} standard errors is outside (0, {MAX_K:g}]"
+    elif not k * standard_error < size:
+        refusal = (
+            f"refused: the band ±{k:g} s.e. = ±{k * standard_error:.3g} is not narrower than the "
+            f"quantity ({size:.3g}), so it cannot tell the quantity from 0"
+        )
+    if refusal:
+        return Outcome("statistical", f"{what}: {refusal}", tolerance, False, scope, normal_two_sided(k))
     deviation = abs(estimate - reference) / standard_error
     return Outcome(
         "statistical",
-        f"{what}: estimate {estimate:.6g} ± {standard_error:.2g} (1 s.e.) "
-        f"vs reference {reference:.6g}, {deviation:.2f} s.e. apart",
-        f"{k:g} s.e.",
+        f"{what}: estimate {estimate:.6g} ± {standard_error:.2g} (1 s.e.) vs reference {reference:.6g}: "
+        f"{deviation:.2f} s.e. apart, at most {k:g} allowed",
+        tolerance,
         bool(deviation <= k),
+        scope,
+        normal_two_sided(k),
     )
 
 
-def holds(condition: bool, what: str, kind: str = "numeric", tolerance: str = "exact") -> Outcome:
-    """A property that holds or not (e.g. "all eigenvalues are positive")."""
-    return Outcome(kind, what, tolerance, bool(condition))
+def sample_mean(samples_, reference: float, *, k: float = 4.0, what: str = "sample mean",
+                scale: float | None = None, unit: str = "samples") -> Outcome:
+    """The mean of independent samples agrees with `reference`; the s.e. std/√N is computed here."""
+    values = np.asarray(samples_, dtype=float).ravel()
+    if values.size < 2:
+        return Outcome("statistical", f"{what}: {values.size} samples cannot give a standard error",
+                       f"{k:g} s.e.", False, samples(values.size, unit), normal_two_sided(k))
+    error = float(values.std(ddof=1) / math.sqrt(values.size))
+    return within_uncertainty(float(values.mean()), error, reference, k=k, what=what, scale=scale,
+                              scope=samples(values.size, unit))
+
+
+def frequency(hits: int, trials: int, reference: float, *, k: float = 4.0, what: str = "frequency",
+              unit: str = "samples") -> Outcome:
+    """A frequency hits/trials agrees with probability `reference`; binomial s.e. under the reference."""
+    error = math.sqrt(reference * (1 - reference) / trials) if 0 < reference < 1 and trials > 0 else 0.0
+    return within_uncertainty(hits / trials if trials else math.nan, error, reference, k=k, what=what,
+                              scope=samples(trials, unit))
+
+
+def holds(condition: bool, what: str, kind: str = "numeric", tolerance: str = "exact", *,
+          scope: object = "") -> Outcome:
+    """A property that holds or not, with no threshold (e.g. "the loss decreases at every step").
+
+    Where a threshold exists, use at_most/at_least/below/above: they print it from the value used.
+    `tolerance=` free text is accepted only so that older proofs still run.
+    """
+    return Outcome(kind, what, tolerance, bool(condition), scope)

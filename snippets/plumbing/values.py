@@ -1,4 +1,28 @@
-"""Values the prose states, computed by code: `{{ key = literal }}` renders the value and checks it."""
+"""Values computed by code and shown to readers: in prose (`{{ key = literal }}`), tables and figures.
+
+One registry, `@value(key, statement=...)`, holds every quantity the site displays. What a reader
+sees and what a check compares come from the same object, computed once per process:
+
+- Prose: `{{ q5b.without-bias = 880 }}` renders the value (its `fmt` applied) and fails the build
+  when the text differs. These are *stated numbers*; they are counted apart from proofs.
+- Tables: a value returning a `Table` is printed by a block with `print(shown(key).markdown())`;
+  a check compares the same cells with an independent computation through `computed(key)`:
+
+      @value("q5b.breakdown", statement="trainable parameters per array")
+      def breakdown() -> Table:
+          return Table(("array", "shape", "entries"), [(name, a.shape, a.size) for name, a in arrays()])
+
+      @check("q5b.breakdown-cells", page=PAGE, statement="Each row of the breakdown counts its array")
+      def breakdown_rows_count_their_arrays():
+          table = computed("q5b.breakdown")
+          return equal(table.column("entries"), [math.prod(s) for s in table.column("shape")], ...)
+
+- Figures: a value returning `FigureData` (named series) is what the figure draws,
+  `data = shown("q4b.index-bars"); ax.bar(data["k"], data["frequency"])`, and what a check compares.
+
+A page that shows a table or figure data no check compared fails its build (`uncompared`, called
+by the page summary): display without assertion is not possible.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +33,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from snippets.plumbing.checks import PROJECT_ROOT, Outcome, load_all
+from snippets.plumbing.checks import PROJECT_ROOT, Outcome, load_all, running
 
 CLAIM = re.compile(r"\{\{\s*(?P<key>[A-Za-z0-9_.\-]+)\s*=\s*(?P<literal>[^{}]*?)\s*\}\}")
 FENCE = re.compile(r"^\s*(?P<fence>`{3,}|~{3,})")
@@ -60,13 +84,96 @@ def value(key: str, *, statement: str, fmt: str = "") -> Callable:
 
 
 @cache
-def rendered(key: str) -> str:
-    """The value as the page prints it (its registered format applied), computed once per process."""
+def _computed_once(key: str) -> object:
     load_all()
     if key not in VALUES:
         raise KeyError(f"no value named {key!r} is registered (see snippets.plumbing.values.value)")
-    found = VALUES[key]
-    return format(found.compute(), found.fmt)
+    return VALUES[key].compute()
+
+
+@cache
+def rendered(key: str) -> str:
+    """The value as the page prints it (its registered format applied), computed once per process."""
+    return format(_computed_once(key), VALUES[key].fmt)
+
+
+# key -> pages that display it; key -> checks that compared it.
+SHOWN: dict[str, set[str]] = {}
+COMPARED: dict[str, set[str]] = {}
+
+
+def shown(key: str) -> object:
+    """The registered value a block displays (a Table, FigureData, a number); records the page."""
+    from snippets.plumbing.page_context import page
+
+    found = _computed_once(key)
+    SHOWN.setdefault(key, set()).add(page().src_uri)
+    return found
+
+
+def computed(key: str) -> object:
+    """The same object, for a check to compare with an independent computation; records the check."""
+    found = _computed_once(key)
+    check_id = running()
+    if check_id is not None:
+        COMPARED.setdefault(key, set()).add(check_id)
+    return found
+
+
+def uncompared(page_uri: str) -> list[str]:
+    """Keys displayed on a page (tables, figure data) that no check has compared."""
+    return sorted(key for key, pages in SHOWN.items() if page_uri in pages and not COMPARED.get(key))
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table a block prints: column headers, rows of raw values, and a format per column.
+
+    Cells keep their raw values (checks compare those); `markdown()` formats them with `formats`
+    (a Python format spec per column name; str() otherwise) and `align` ("l", "r" or "c" per column).
+    """
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple, ...]
+    formats: dict[str, str] = field(default_factory=dict)
+    align: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "columns", tuple(self.columns))
+        object.__setattr__(self, "rows", tuple(tuple(row) for row in self.rows))
+        for row in self.rows:
+            if len(row) != len(self.columns):
+                raise ValueError(f"a row has {len(row)} cells, the table {len(self.columns)} columns")
+
+    def column(self, name: str) -> list:
+        """Every cell of one column, top to bottom."""
+        index = self.columns.index(name)
+        return [row[index] for row in self.rows]
+
+    def cell(self, row: int, column: str) -> object:
+        """One cell: row number (0 = first) and column name."""
+        return self.rows[row][self.columns.index(column)]
+
+    def text(self, row: int, column: str) -> str:
+        """One cell as the reader sees it."""
+        return format(self.cell(row, column), self.formats.get(column, ""))
+
+    def markdown(self) -> str:
+        """The table as Markdown, every cell formatted from its raw value."""
+        rule = {"l": ":---", "r": "---:", "c": ":---:"}
+        aligns = self.align or "l" * len(self.columns)
+        lines = ["| " + " | ".join(self.columns) + " |",
+                 "|" + "|".join(rule[a] for a in aligns) + "|"]
+        for number in range(len(self.rows)):
+            lines.append("| " + " | ".join(self.text(number, c) for c in self.columns) + " |")
+        return "\n".join(lines)
+
+
+class FigureData(dict):
+    """The named series a figure draws (`data["k"]`, `data["frequency"]`), registered like a value."""
+
+    def __format__(self, spec: str) -> str:
+        return ", ".join(f"{name}: {len(series)} points" for name, series in self.items())
 
 
 @dataclass(frozen=True)
