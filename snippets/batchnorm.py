@@ -9,6 +9,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+EPS = 1e-5  # added to the variance before the square root, as in PyTorch and Keras's defaults
+
 
 class BatchNormCache(NamedTuple):
     """What the backward pass needs from the forward pass (and the batch statistics it used)."""
@@ -37,7 +39,7 @@ def _as_batch(x: np.ndarray) -> np.ndarray:
     return x
 
 
-def batchnorm_forward(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float = 1e-5):
+def batchnorm_forward(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float = EPS):
     """Training mode: normalize each feature with the batch mean and biased batch variance.
 
     Returns (y, cache) where y = gamma * x_hat + beta and x_hat = (x - mean) / sqrt(var + eps).
@@ -90,7 +92,7 @@ def batchnorm_inference(
     beta: np.ndarray,
     running_mean: np.ndarray,
     running_var: np.ndarray,
-    eps: float = 1e-5,
+    eps: float = EPS,
 ) -> np.ndarray:
     """Inference mode: a fixed affine map per feature, using the running (population) statistics."""
     return gamma * (_as_batch(x) - running_mean) / np.sqrt(running_var + eps) + beta
