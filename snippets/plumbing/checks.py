@@ -59,6 +59,8 @@ from pathlib import Path
 import numpy as np
 import sympy
 
+from snippets.plumbing import failures, snippet_imports
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -362,37 +364,74 @@ REGISTRY: dict[str, Check] = {}
 
 
 def check(check_id: str, *, page: str, statement: str) -> Callable:
-    """Register the decorated zero-argument function as the proof of `statement` on `page`."""
+    """Register the decorated zero-argument function as the proof of `statement` on `page`.
+
+    A check defined by a question module is registered when that module finished importing
+    (see snippet_imports): a module that fails half-way leaves none of its checks behind.
+    """
 
     def register(prove: Callable) -> Callable:
-        if check_id in REGISTRY and REGISTRY[check_id].prove.__code__ is not prove.__code__:
+        earlier = snippet_imports.registered(REGISTRY, check_id)
+        if earlier is not None and earlier.prove.__code__ is not prove.__code__:
             raise ValueError(f"check id {check_id!r} is registered twice")
         file = Path(inspect.getsourcefile(prove)).resolve()
         try:
             file_label = str(file.relative_to(PROJECT_ROOT))
         except ValueError:
             file_label = str(file)
-        REGISTRY[check_id] = Check(
+        snippet_imports.register(REGISTRY, check_id, Check(
             id=check_id,
             page=page,
             statement=statement,
             prove=prove,
             file=file_label,
             line=prove.__code__.co_firstlineno,
-        )
+        ))
         return prove
 
     return register
 
 
 def load_all() -> list[Check]:
-    """Import every question module so that every check is registered; return them in page order."""
+    """Import every question module so that every check is registered; return them in page order.
+
+    A module that fails to import is reported once (snippet_imports) and skipped: its checks are
+    absent, and whoever asks for one of them learns why (`verify`).
+    """
     import snippets
 
     for module in pkgutil.iter_modules(snippets.__path__):
-        if module.name != "plumbing":
-            importlib.import_module(f"snippets.{module.name}")
+        name = f"snippets.{module.name}"
+        if module.name == "plumbing" or name in snippet_imports.FAILED:
+            continue
+        try:
+            importlib.import_module(name)
+        except Exception as error:  # noqa: BLE001 (reported by the loader; the build goes on)
+            if name not in snippet_imports.FAILED:  # not loaded by the staging loader: report here
+                snippet_imports.FAILED[name] = failures.report_exception(
+                    error, context=f"while importing {name}", kind="import"
+                )
     return sorted(REGISTRY.values(), key=lambda c: (c.page, c.file, c.line))
+
+
+_failed_checks: dict[str, failures.Failure] = {}  # check id -> its reported failure (this build)
+failures._on_reset.append(_failed_checks.clear)
+
+
+def _report_failed(result: Result) -> None:
+    """Record a check that did not hold, once per build: its failing comparison first."""
+    found = result.check
+    failed = next((o for o in result.outcomes if not o.passed), None)
+    cause = f"check {found.id} failed: {failed.compared if failed else 'no comparison held'}"
+    here = failures.page_place()
+    on_its_page = here.startswith(f"docs/{found.page}")
+    _failed_checks[found.id] = failures.report(
+        cause,
+        page=None if on_its_page else f"docs/{found.page}",
+        source=found.location,
+        details=result.report(),
+        kind="check",
+    )
 
 
 @cache
@@ -411,17 +450,36 @@ def run(check_id: str) -> Result:
         _RUNNING.pop()
     if not outcomes:
         outcomes = (Outcome("error", "the proof compared nothing", "n/a", False),)
-    return Result(found, outcomes, iterated)
+    result = Result(found, outcomes, iterated)
+    if not result.passed:
+        _report_failed(result)
+    return result
 
 
 def verify(check_id: str) -> Result:
-    """Run a check and raise CheckFailed with the full report unless it held."""
+    """Run a check and raise CheckFailed with the full report unless it held.
+
+    The CheckFailed carries `failure`, the build failure it stands for (reported once).
+    """
     load_all()
     if check_id not in REGISTRY:
-        raise CheckFailed(f"no check named {check_id!r} is registered")
+        behind = snippet_imports.failure_behind(check_id)
+        if behind is not None:
+            error = CheckFailed(f"check {check_id!r} did not run: {behind.brief()}")
+            error.failure = failures.report(
+                f"check {check_id} did not run: its module failed to import", because=behind, kind="check"
+            )
+        else:
+            error = CheckFailed(f"no check named {check_id!r} is registered")
+            error.failure = failures.report(str(error), kind="check")
+        raise error
     result = run(check_id)
     if not result.passed:
-        raise CheckFailed(result.report())
+        error = CheckFailed(result.report())
+        error.failure = _failed_checks.get(check_id) or failures.report(
+            f"check {check_id} failed", source=result.check.location, details=result.report(), kind="check"
+        )
+        raise error
     return result
 
 

@@ -1,34 +1,45 @@
-"""markdown-exec formatter that names each executing block by its page and line, in errors too."""
+"""markdown-exec formatter that names each executing block by its page and line, and records its failure."""
 
 from __future__ import annotations
 
+import linecache
 import logging
-import re
 import time
+import traceback
 from collections import Counter
 from functools import partial
 from typing import Any
 
 from markdown import Markdown
+from markdown_exec import (
+    ExecutionError,
+    base_format,
+    validator,  # noqa: F401  (re-exported for mkdocs.yml)
+)
 from markdown_exec import formatter as markdown_exec_formatter
-from markdown_exec import validator  # noqa: F401  (re-exported for mkdocs.yml)
+from markdown_exec._internal.formatters.python import _run_python
 from markupsafe import Markup
 
-from snippets.plumbing import exec_cache
+from snippets.plumbing import exec_cache, failures
+from snippets.plumbing.checks import CheckFailed
 from snippets.plumbing.page_context import page
 
+# Ids of the blocks whose failure this module reported (markdown-exec's own warning is dropped).
+_reported_blocks: set[str] = set()
+# (page, session) -> the failure that stopped a block of that session: later blocks miss its names.
+_failed_sessions: dict[tuple[str, str], failures.Failure] = {}
 
-class _DropPadding(logging.Filter):
-    """Keep markdown-exec's failure message readable: drop the blank lines that align line numbers."""
+
+class _DropReported(logging.Filter):
+    """Drop markdown-exec's warning for a block whose failure `failures` already reported."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str):
-            record.msg = re.sub(r"(Code block is:\n\n)(?:[ \t]*\n)+", r"\1", record.msg)
-        return True
+        message = record.getMessage()
+        return not any(f"code block '{block}' exited" in message for block in _reported_blocks)
 
 
 # The logger markdown-exec's MkDocs plugin routes block failures to.
-logging.getLogger("mkdocs.plugins.markdown_exec._internal.formatters.base").addFilter(_DropPadding())
+logging.getLogger("mkdocs.plugins.markdown_exec._internal.formatters.base").addFilter(_DropReported())
 
 
 def block_lines(page_text: str, source: str) -> list[int]:
@@ -69,8 +80,6 @@ def _line_of(context, source: str) -> int | None:
 
 def _replay(code: str, session: str, block_id: str) -> None:
     """Re-execute a block whose output came from the cache, for the names a later block needs."""
-    from markdown_exec._internal.formatters.python import _run_python
-
     _run_python(code, session=session, id=f"{block_id} (replayed)")
 
 
@@ -82,6 +91,63 @@ def _reports_headings(md: Markdown, output: str) -> bool:
     return bool(getattr(insert, "headings", {}).get(output))
 
 
+def _failing_line(error: BaseException, filename: str) -> int | None:
+    """The page line of the block's statement that raised (block code is padded to page lines)."""
+    lines = [frame.lineno for frame in traceback.extract_tb(error.__traceback__)
+             if frame.filename == filename]
+    return lines[-1] if lines else None
+
+
+def _report_block_failure(
+    error: BaseException, block_id: str, code: str, line: int | None, session: str
+) -> None:
+    """Record a block that raised: its own cause first, or as following a failure reported before.
+
+    Following an earlier failure: an exception that carries `failure` (a module whose import
+    failed, a check that did not hold, each reported where it happened); a CheckFailed from a
+    summary when a check or claim failed before (each was reported as it ran); a NameError in a session one of
+    whose earlier blocks failed (the name was never bound).
+    """
+    _reported_blocks.add(block_id)
+    filename = f"<code block: id {block_id}>"
+    linecache.cache[filename] = (len(code), None, code.splitlines(keepends=True), filename)
+    failing = _failing_line(error, filename) or line
+    session_key = (page().label, session)
+    earlier = getattr(error, "failure", None)
+    if earlier is None and isinstance(error, CheckFailed):
+        earlier = failures.latest_root("check", "claim")
+    if earlier is None and isinstance(error, NameError) and session:
+        earlier = _failed_sessions.get(session_key)
+    if earlier is not None:
+        failure = failures.report(
+            f"block {block_id} did not finish: {failures.describe(error)}",
+            line=failing, because=earlier, kind="block",
+        )
+    else:
+        failure = failures.report_exception(
+            error, line=failing, context=f"in the block {block_id}", kind="block"
+        )
+    if session:
+        _failed_sessions.setdefault(session_key, failure.root)
+
+
+def _recording_run(block_id: str, line: int | None, session: str):
+    """markdown-exec's Python runner, recording a failed block before markdown-exec renders it.
+
+    markdown-exec catches the ExecutionError itself and only logs it (a warning `-q` hides), so
+    the failure is taken here, where the original exception and its traceback still exist.
+    """
+
+    def run(code: str, **kwargs: Any) -> str:
+        try:
+            return _run_python(code, **kwargs)
+        except ExecutionError as error:
+            _report_block_failure(error.__cause__ or error, block_id, code, line, session)
+            raise
+
+    return run
+
+
 def formatter(
     source: str,
     language: str,
@@ -90,7 +156,7 @@ def formatter(
     md: Markdown,
     **kwargs: Any,
 ) -> str:
-    """Run the block through markdown-exec, labelled `docs/<page>:<line>`.
+    """Run the block through markdown-exec, labelled `docs/<page>:<line>`; record it if it fails.
 
     The code is padded with blank lines so that traceback line numbers are page line numbers;
     the reader still sees the block as written. With `EXEC_CACHE=1` (live preview only) the
@@ -106,7 +172,11 @@ def formatter(
         options["transform_source"] = lambda code: (padding + code, code)
 
     def execute() -> str:
-        return markdown_exec_formatter(source, language, css_class, options, md, **kwargs)
+        with failures.at_line(line):
+            if language in {"python", "py"}:
+                run = _recording_run(str(options["id"]), line, options.get("session") or "")
+                return base_format(language="python", run=run, code=source, md=md, **options)
+            return markdown_exec_formatter(source, language, css_class, options, md, **kwargs)
 
     started = time.perf_counter()
     if exec_cache.enabled() and current.src_uri and language in {"python", "py"}:

@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from snippets.plumbing import page_context
+from snippets.plumbing import failures, page_context
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SNIPPETS = PROJECT_ROOT / "snippets"
@@ -513,6 +513,7 @@ class ExecCache:
         global _recording
         counter_before = _converter_counter()
         warnings = _WarningCounter()
+        failures_before = len(failures.FAILURES)
         _install_hook()
         _recording = []
         started = time.perf_counter()
@@ -526,7 +527,8 @@ class ExecCache:
         # Snippets saved while the block ran: its output may come from either version.
         moved = snippet_files() != self.build.snippets
         self._link(key, deps if deps is not None else {"changed while running": key}, session)
-        storable = (active and deps is not None and not moved and not warnings.count
+        failed = len(failures.FAILURES) != failures_before
+        storable = (active and deps is not None and not moved and not warnings.count and not failed
                     and not headings_of(output))
         if storable:
             rng_after = _rng_state()
@@ -647,7 +649,7 @@ def _store(key: str, entry: Entry) -> None:
 
 def _reload_question_modules() -> None:
     """Forget question modules (not the plumbing) so the next import reads the edited files."""
-    from snippets.plumbing import checks, values
+    from snippets.plumbing import checks, snippet_imports, values
 
     stale = [
         name for name in sys.modules
@@ -662,6 +664,7 @@ def _reload_question_modules() -> None:
     for registry in (checks.REGISTRY, values.VALUES):
         for key in [k for k, v in registry.items() if v.file in files]:
             del registry[key]
+    snippet_imports.forget()  # a module that failed to import is tried again
     for module in [m for n, m in sys.modules.items() if n.startswith("snippets")]:
         for value in list(vars(module).values()):
             if callable(getattr(value, "cache_clear", None)):

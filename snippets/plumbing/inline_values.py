@@ -2,16 +2,41 @@
 
 from __future__ import annotations
 
-import logging
-
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
+from snippets.plumbing import failures, snippet_imports
 from snippets.plumbing.page_context import page
-from snippets.plumbing.values import claim_spans, find_claims
+from snippets.plumbing.values import VALUES, Claim, claim_spans, find_claims, rendered
 
-# Under the `mkdocs` logger, so a mismatch fails `mkdocs build --strict`.
-log = logging.getLogger("mkdocs.extensions.inline_values")
+
+def _report(claim: Claim) -> None:
+    """Record a claim that does not hold: the value's own error, its absence, or the two texts."""
+    try:
+        rendered(claim.key)
+    except Exception as error:  # noqa: BLE001 (each kind of failure is reported below)
+        if claim.key not in VALUES:
+            behind = snippet_imports.failure_behind(claim.key)
+            if behind is not None:
+                failures.report(f"prose value {claim.key!r} was not checked: its module failed to import",
+                                line=claim.line, because=behind, kind="claim")
+            else:
+                failures.report(f"prose value {claim.key!r} is not registered (see values.value)",
+                                line=claim.line, kind="claim")
+            return
+        found = VALUES[claim.key]
+        failures.report_exception(error, line=claim.line, context=f"computing the prose value {claim.key!r}"
+                                  f" (defined at {found.location})", kind="claim")
+        return
+    found = VALUES[claim.key]
+    failures.report(
+        f'prose value {claim.key!r} disagrees with its code: the text says "{claim.literal}", '
+        f'the code gives "{rendered(claim.key)}"',
+        line=claim.line,
+        source=found.location,
+        details=f"statement: {found.statement}",
+        kind="claim",
+    )
 
 
 class _SubstituteClaims(Preprocessor):
@@ -22,12 +47,12 @@ class _SubstituteClaims(Preprocessor):
         spans = claim_spans(text)
         if not claims:
             return lines
+        for claim in claims:
+            if not claim.outcome().passed:
+                _report(claim)
         out = lines[:]
         # Replace right to left so earlier positions on the same line stay valid.
         for claim, (line, match) in reversed(list(zip(claims, spans, strict=True))):
-            outcome = claim.outcome()
-            if not outcome.passed:
-                log.warning("%s", claim.report())
             current = out[line - 1]
             out[line - 1] = current[: match.start()] + claim.literal + current[match.end() :]
         context.claims = claims

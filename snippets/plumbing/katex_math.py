@@ -5,7 +5,6 @@ from __future__ import annotations
 import atexit
 import html
 import json
-import logging
 import re
 from functools import cache
 from pathlib import Path
@@ -13,10 +12,7 @@ from pathlib import Path
 from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
 
-from snippets.plumbing.page_context import page
-
-# Under the `mkdocs` logger, so a warning fails `mkdocs build --strict`.
-log = logging.getLogger("mkdocs.extensions.katex_math")
+from snippets.plumbing import failures
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 KATEX_JS = PROJECT_ROOT / "node_modules" / "katex" / "dist" / "katex.min.js"
@@ -79,7 +75,9 @@ class _RenderMath(Postprocessor):
         try:
             rendered = render(tex, display=display)
         except KatexError as error:
-            log.warning("%s: KaTeX cannot render formula %r: %s", page().label, tex.strip(), error)
+            formula = tex.strip()
+            failures.report(f"KaTeX cannot render formula {formula!r}: {error}",
+                            line=failures.line_in_page(formula), kind="formula")
             return f'<span class="katex-error">{html.escape(tex)}</span>'
         if display:
             # Focusable, so a formula wider than a small screen can be scrolled from the keyboard.

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from snippets.plumbing import snippet_imports
 from snippets.plumbing.checks import PROJECT_ROOT, Outcome, load_all, running
 
 CLAIM = re.compile(r"\{\{\s*(?P<key>[A-Za-z0-9_.\-]+)\s*=\s*(?P<literal>[^{}]*?)\s*\}\}")
@@ -77,7 +78,10 @@ def value(key: str, *, statement: str, fmt: str = "") -> Callable:
             label = str(file.relative_to(PROJECT_ROOT))
         except ValueError:
             label = str(file)
-        VALUES[key] = Value(key, statement, compute, fmt, label, compute.__code__.co_firstlineno)
+        # Staged while its module imports: a module that fails half-way registers no value.
+        snippet_imports.register(
+            VALUES, key, Value(key, statement, compute, fmt, label, compute.__code__.co_firstlineno)
+        )
         return compute
 
     return register
