@@ -79,7 +79,7 @@ SNIPPET_MUTATIONS = [Mutation(*row) for row in [
      "close(wide[0], THETA, rtol=1e-5,", "close(wide[0], THETA, rtol=1e-300,", "q4b.rate-theta"),
     ("question-4/4b.md", "snippets/q4b_saddle_count.py",
      "target = (2 - sp.sqrt(2)) / 4", "target = (2 - sp.sqrt(3)) / 4", "q4b.p2-closed-form"),
-    ("question-4/4a.md", "snippets/q4a_hessian.py",
+    ("question-4/4a.md", "snippets/q4a_examples.py",
      'return float(eigenvalues(hessian_at(EXAMPLES["rosenbrock"]))[0])',
      'return float(eigenvalues(hessian_at(EXAMPLES["rosenbrock"]))[0]) + 1e-3', "q4a.rosen-lmin"),
     ("question-5/5a.md", "snippets/batchnorm.py",

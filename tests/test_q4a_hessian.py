@@ -1,4 +1,4 @@
-"""Tests of snippets.q4a_hessian against independent references: closed forms, finite differences, LAPACK."""
+"""Tests of question 4a's snippets against independent references: closed forms, finite differences."""
 
 from __future__ import annotations
 
@@ -11,11 +11,14 @@ import pytest
 import sympy as sp
 from conftest import DOCS
 
-from snippets import q4a_hessian as q4a
+from snippets import q4a_calculus as calc
+from snippets import q4a_examples as ex
+from snippets import q4a_figures as figs
+from snippets import q4a_peano as peano
 from snippets.plumbing import page_context
 from snippets.plumbing.checks import REGISTRY, load_all, verify
 
-x, y = q4a.x, q4a.y
+x, y = calc.x, calc.y
 PAGE = DOCS / "question-4" / "4a.md"
 
 
@@ -27,8 +30,12 @@ def numeric_hessian(fn, point, step=1e-4):
     for i in range(n):
         for j in range(n):
             ei, ej = np.eye(n)[i] * step, np.eye(n)[j] * step
-            hessian[i, j] = (fn(*(point + ei + ej)) - fn(*(point + ei - ej))
-                             - fn(*(point - ei + ej)) + fn(*(point - ei - ej))) / (4 * step**2)
+            hessian[i, j] = (
+                fn(*(point + ei + ej))
+                - fn(*(point + ei - ej))
+                - fn(*(point - ei + ej))
+                + fn(*(point - ei - ej))
+            ) / (4 * step**2)
     return hessian
 
 
@@ -36,40 +43,87 @@ def numeric_hessian(fn, point, step=1e-4):
 def test_rosenbrock_hessian_matches_the_textbook_closed_form(point):
     # Nocedal & Wright, Exercise 2.1: ∇²f = [[1200x² - 400y + 2, -400x], [-400x, 200]].
     px, py = point
-    example = q4a.Example("", q4a.EXAMPLES["rosenbrock"].f, (x, y), point, False)
+    example = calc.Example("", ex.EXAMPLES["rosenbrock"].f, (x, y), point)
     expected = sp.Matrix([[1200 * px**2 - 400 * py + 2, -400 * px], [-400 * px, 200]])
-    assert q4a.hessian_at(example) == expected
+    assert calc.hessian_at(example) == expected
 
 
 @pytest.mark.parametrize("key", ["bowl", "rosenbrock", "x2y4", "x2y3"])
-def test_hessians_match_finite_differences(key):
-    example = q4a.EXAMPLES[key]
-    fn = sp.lambdify(example.variables, example.f, "math")
-    expected = numeric_hessian(fn, example.point)
-    computed = np.array(q4a.hessian_at(example), dtype=float)
-    np.testing.assert_allclose(computed, expected, rtol=1e-5, atol=1e-5)
-
-
-@pytest.mark.parametrize("key", ["bowl", "rosenbrock", "x2y4", "x2y3"])
-def test_eigenvalues_match_the_trace_determinant_formula_and_lapack(key):
-    hessian = np.array(q4a.hessian_at(q4a.EXAMPLES[key]), dtype=float)
-    trace, det = np.trace(hessian), np.linalg.det(hessian)
-    closed_form = [(trace - math.sqrt(trace**2 - 4 * det)) / 2, (trace + math.sqrt(trace**2 - 4 * det)) / 2]
-    computed = [float(v) for v in q4a.eigenvalues(q4a.hessian_at(q4a.EXAMPLES[key]))]
-    np.testing.assert_allclose(computed, closed_form, rtol=1e-9, atol=1e-9)
+def test_eigenvalues_match_lapack(key):
+    hessian = np.array(calc.hessian_at(ex.EXAMPLES[key]), dtype=float)
+    computed = [float(v) for v in calc.eigenvalues(calc.hessian_at(ex.EXAMPLES[key]))]
     np.testing.assert_allclose(computed, np.linalg.eigvalsh(hessian), rtol=1e-12, atol=1e-12)
 
 
 def test_rosenbrock_values_in_the_prose():
     # trace 1002, determinant 802·200 - 400² = 400, written out by hand.
-    assert q4a.rosenbrock_lmin() == pytest.approx(501 - math.sqrt(250601), rel=1e-14)
-    assert q4a.rosenbrock_lmax() == pytest.approx(501 + math.sqrt(250601), rel=1e-14)
-    assert q4a.rosenbrock_lmin() * q4a.rosenbrock_lmax() == pytest.approx(400, rel=1e-12)
-    assert (q4a.bowl_lmin(), q4a.bowl_lmax()) == (1, 3)
+    assert ex.rosenbrock_lmin() == pytest.approx(501 - math.sqrt(250601), rel=1e-14)
+    assert ex.rosenbrock_lmax() == pytest.approx(501 + math.sqrt(250601), rel=1e-14)
+    assert (ex.bowl_lmin(), ex.bowl_lmax()) == (1, 3)
+
+
+# --- the certificates decide, and they can refuse -------------------------------------------------
+
+
+def test_verdicts_of_the_page_examples():
+    verdicts = {key: ex.is_strict_local_minimum(e) for key, e in ex.EXAMPLES.items()}
+    assert verdicts == {"bowl": True, "rosenbrock": True, "x4": True, "x2y4": True, "x2y3": False}
+
+
+def test_a_wrong_sum_of_squares_is_refused():
+    # x² + y⁴ is not (x)² + (y)²: the identity fails, so no verdict is printed.
+    wrong = calc.Example("x^2 + y^4", x**2 + y**4, (x, y), (0, 0), squares=((1, x), (1, y)))
+    with pytest.raises(ex.CertificateFails):
+        ex.is_strict_local_minimum(wrong)
+
+
+def test_squares_vanishing_on_a_line_do_not_prove_strictness():
+    # x² on the plane is (x)², which vanishes on the whole y-axis: a minimum, but not a strict one.
+    valley = calc.Example("x^2", x**2, (x, y), (0, 0), squares=((1, x),))
+    assert ex.sum_of_squares_matches(valley)
+    assert not ex.squares_vanish_only_at_the_point(valley)
+    with pytest.raises(ex.CertificateFails):
+        ex.is_strict_local_minimum(valley)
+
+
+def test_a_negative_weight_is_refused():
+    saddle = calc.Example("x^2 - y^2", x**2 - y**2, (x, y), (0, 0), squares=((1, x), (-1, y)))
+    assert not ex.sum_of_squares_matches(saddle)
+
+
+def test_a_path_that_goes_up_proves_nothing():
+    up = calc.Example("x^2 + y^4", x**2 + y**4, (x, y), (0, 0), descent=(0, -calc.s))
+    with pytest.raises(ex.CertificateFails):
+        ex.is_strict_local_minimum(up)
+
+
+def test_table_prints_the_certified_verdicts():
+    rows = ex.examples_table().splitlines()[2:]
+    flags = [tuple(cell.strip() for cell in row.split("|")[-3:-1]) for row in rows]
+    # Hand-derived: the two non-singular minima, then x⁴ and x² + y⁴ (singular, strict), x² + y³ (neither).
+    assert flags == [
+        ("yes", "yes"),
+        ("yes", "yes"),
+        ("**no**", "yes"),
+        ("**no**", "yes"),
+        ("**no**", "**no**"),
+    ]
+
+
+@pytest.mark.parametrize("radius", [0.3, 0.1, 0.01])
+def test_smallest_rise_on_circle_matches_hand_derived_values(radius):
+    # On ‖h‖ = r (r < 2/3): x² + y⁴ = r² - y² + y⁴ is smallest at y² = r², giving r⁴;
+    # x² + y³ = r² - y² + y³ is smallest at y = -r, giving -r³.
+    assert ex.smallest_rise_on_circle(ex.EXAMPLES["x2y4"], radius) == pytest.approx(radius**4, rel=1e-9)
+    assert ex.smallest_rise_on_circle(ex.EXAMPLES["x2y3"], radius) == pytest.approx(-(radius**3), rel=1e-9)
+    assert ex.smallest_rise_on_circle(ex.EXAMPLES["x4"], radius) == pytest.approx(radius**4, rel=1e-12)
+
+
+# --- Peano's example --------------------------------------------------------------------------------
 
 
 def test_peano_mixed_partials_match_nested_finite_differences():
-    fn = sp.lambdify((x, y), q4a.PEANO, "math")
+    fn = sp.lambdify((x, y), peano.PEANO, "math")
 
     def f(u, w):
         return 0.0 if u == 0 and w == 0 else fn(u, w)
@@ -81,106 +135,56 @@ def test_peano_mixed_partials_match_nested_finite_differences():
         return (f(u, w + e) - f(u, w - e)) / (2 * e)
 
     step = 1e-3
-    d_y_d_x = (fx(0, step) - fx(0, -step)) / (2 * step)
-    d_x_d_y = (fy(step, 0) - fy(-step, 0)) / (2 * step)
-    assert d_y_d_x == pytest.approx(-1, abs=1e-4)
-    assert d_x_d_y == pytest.approx(1, abs=1e-4)
-    assert q4a.mixed_partials_at_origin() == (-1, 1)
+    assert (fx(0, step) - fx(0, -step)) / (2 * step) == pytest.approx(-1, abs=1e-4)
+    assert (fy(step, 0) - fy(-step, 0)) / (2 * step) == pytest.approx(1, abs=1e-4)
+    assert peano.mixed_partials_at_origin() == (-1, 1)
 
 
 def test_mixed_partials_agree_for_a_smooth_function():
-    # The difference-quotient code must not be hard-wired to Peano's example: for a C² function both
-    # orders agree with sympy's own derivative.
     smooth = x**3 * y + sp.sin(x * y) + 2 * x * y**2 + 5 * x * y
-    expected = sp.diff(smooth, x, y).subs({x: 0, y: 0})
-    assert q4a.mixed_partials_at_origin(smooth, f_origin=0) == (expected, expected) == (6, 6)
-    assert not q4a.peano_second_partials_continuous()
+    assert peano.mixed_partials_at_origin(smooth, f_origin=0) == (6, 6)
 
 
-@pytest.mark.parametrize("key", ["bowl", "rosenbrock", "x2y4"])
-def test_difference_quotient_tends_to_half_the_curvature(key):
-    example = q4a.EXAMPLES[key]
-    fn = sp.lambdify(example.variables, example.f, "math")
-    hessian = np.array(q4a.hessian_at(example), dtype=float)
-    rng = np.random.default_rng(0)
-    for _ in range(5):
-        v = rng.standard_normal(2)
-        step = 1e-4
-        quotient = (fn(*(np.array(example.point) + step * v)) - fn(*example.point)) / step**2
-        assert quotient == pytest.approx(0.5 * v @ hessian @ v, rel=1e-3, abs=1e-6)
+def test_peano_first_partials_stay_below_the_stated_bound():
+    # The bound B·r the check proves, sampled densely: |∂f| / r never exceeds B, and it comes close.
+    fx, fy = (sp.lambdify((x, y), sp.diff(peano.PEANO, v), "numpy") for v in (x, y))
+    angles = np.linspace(0, 2 * np.pi, 10_001)
+    ratios = [np.abs(g(np.cos(angles), np.sin(angles))) for g in (fx, fy)]  # r = 1
+    bound = float(peano.peano_bound())
+    assert max(r.max() for r in ratios) <= bound
+    assert max(r.max() for r in ratios) > 0.5  # the partials do not vanish: the bound is not vacuous
+
+
+def test_triangle_bound_counts_absolute_coefficients():
+    assert peano.bound_by_triangle_inequality(peano.cos**2 - 3 * peano.sin * peano.cos + 2) == 6
+
+
+# --- figures ----------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("key", ["bowl", "x2y4", "x2y3"])
 @pytest.mark.parametrize("direction", ["v1", "v2", "e_y"])
 def test_figure_closed_forms_agree_with_sympy(key, direction):
     ts = np.linspace(-1, 1, 41)
-    v = [sp.nsimplify(c, [sp.sqrt(2)]) for c in q4a.DIRECTIONS[direction]]
-    symbolic = sp.lambdify(q4a.t, q4a.along(q4a.EXAMPLES[key], v), "numpy")
-    model = sp.lambdify(q4a.t, q4a.quadratic_model(q4a.EXAMPLES[key], v), "numpy")
-    np.testing.assert_allclose(q4a.along_numeric(key, direction, ts),
-                               np.broadcast_to(symbolic(ts), ts.shape), atol=1e-12)
-    np.testing.assert_allclose(q4a.model_numeric(key, direction, ts),
-                               np.broadcast_to(model(ts), ts.shape), atol=1e-12)
-    np.testing.assert_allclose(q4a.HESSIANS[key], np.array(q4a.hessian_at(q4a.EXAMPLES[key]), float))
+    v = figs.SYMBOLIC_DIRECTIONS[direction]
+    symbolic = sp.lambdify(calc.t, calc.along(ex.EXAMPLES[key], v), "numpy")
+    np.testing.assert_allclose(
+        figs.along_numeric(key, direction, ts), np.broadcast_to(symbolic(ts), ts.shape), atol=1e-12
+    )
+    np.testing.assert_allclose(figs.HESSIANS[key], np.array(calc.hessian_at(ex.EXAMPLES[key]), float))
 
 
-def test_quadratic_form_via_eigenvalues_on_indefinite_matrices():
-    rng = np.random.default_rng(11)
-    for n in (1, 2, 4, 9):
-        a = rng.standard_normal((n, n))
-        matrix = a + a.T  # symmetric, generally indefinite
-        v = rng.standard_normal(n)
-        assert q4a.quadratic_form_via_eigenvalues(matrix, v) == pytest.approx(v @ matrix @ v, rel=1e-10,
-                                                                              abs=1e-12)
-
-
-def test_random_symmetric_has_the_requested_spectrum():
-    rng = np.random.default_rng(3)
-    spectrum = np.array([-2.0, 0.5, 0.5, 7.0])
-    matrix = q4a.random_symmetric(spectrum, rng)
-    q = q4a.random_orthogonal(5, rng)
-    np.testing.assert_allclose(q.T @ q, np.eye(5), atol=1e-13)
-    np.testing.assert_array_equal(matrix, matrix.T)
-    np.testing.assert_allclose(np.linalg.eigvalsh(matrix), spectrum, atol=1e-12)
-
-
-def test_random_spd_trials_are_positive_definite():
-    trials = q4a.random_spd_trials(count=25, seed=1)
-    assert {len(s) for _, s, _ in trials} == set(q4a.SIZES)
-    for matrix, spectrum, _ in trials:
-        assert spectrum.min() >= 0.1
-        np.testing.assert_allclose(np.linalg.eigvalsh(matrix), spectrum, rtol=1e-10)
-
-
-def test_cholesky_criterion_separates_definite_from_semidefinite_and_indefinite():
-    assert q4a.is_positive_definite_by_cholesky(np.array([[2.0, 1.0], [1.0, 2.0]]))
-    assert not q4a.is_positive_definite_by_cholesky(np.diag([2.0, 0.0]))
-    assert not q4a.is_positive_definite_by_cholesky(np.array([[1.0, 2.0], [2.0, 1.0]]))
-
-
-@pytest.mark.parametrize("radius", [0.3, 0.1, 0.01])
-def test_ring_minimum_matches_hand_derived_values(radius):
-    # On ‖h‖ = r (r < 2/3): x² + y⁴ = r² - y² + y⁴ is smallest at y² = r², giving r⁴;
-    # x² + y³ = r² - y² + y³ is smallest at y = -r, giving -r³.
-    assert q4a.ring_minimum(q4a.EXAMPLES["x2y4"], radius) == pytest.approx(radius**4, rel=1e-9)
-    assert q4a.ring_minimum(q4a.EXAMPLES["x2y3"], radius) == pytest.approx(-(radius**3), rel=1e-9)
-    assert q4a.ring_minimum(q4a.EXAMPLES["x4"], radius) == pytest.approx(radius**4, rel=1e-12)
-    # The bowl's minimum on the circle is at least λ_min r²/2 (plus the quartic term).
-    assert q4a.ring_minimum(q4a.EXAMPLES["bowl"], radius) >= 0.5 * radius**2 * (1 - 1e-9)
-
-
-def test_table_flags_singular_hessians_and_non_minima():
-    rows = q4a.hessian_table().splitlines()[2:]
-    assert len(rows) == len(q4a.EXAMPLES)
-    flags = [tuple(cell.strip() for cell in row.split("|")[-3:-1]) for row in rows]
-    assert flags == [("yes", "yes"), ("yes", "yes"), ("**no**", "yes"), ("**no**", "yes"),
-                     ("**no**", "**no**")]
+def test_figure_data_check_notices_a_wrong_curve(monkeypatch):
+    # Draw x² + y⁵ where x² + y⁴ is meant: the figure's check must see it.
+    monkeypatch.setitem(figs.NUMERIC, "x2y4", lambda u, w: u**2 + w**5)
+    plotted, reference = figs.drawn_against_sympy()
+    assert np.abs(plotted - reference).max() > 0.1
 
 
 def test_every_check_of_the_page_holds_and_is_shown_on_it():
     load_all()
     ids = sorted(c for c, found in REGISTRY.items() if found.page == "question-4/4a.md")
-    assert len(ids) >= 10
+    assert len(ids) >= 12
     for check_id in ids:
         verify(check_id)
     show_calls = " ".join(re.findall(r"show\(([^)]*)\)", PAGE.read_text(encoding="utf-8")))
@@ -190,7 +194,7 @@ def test_every_check_of_the_page_holds_and_is_shown_on_it():
 
 def test_figures_are_deterministic_accessible_and_small():
     page_context.current = page_context.PageContext(src_uri="question-4/4a.md")
-    for draw in (q4a.quadratic_model_figure, q4a.landscape_figure):
+    for draw in (figs.quadratic_model_figure, figs.landscape_figure):
         first, second = draw(), draw()
         strip = re.compile(r"Figure \d+\.")
         assert strip.sub("", first) == strip.sub("", second)
