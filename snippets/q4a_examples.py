@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from snippets.plumbing.checks import check, close, equal, holds, identity
-from snippets.plumbing.values import value
+from snippets.plumbing.checks import above, check, close, equal, every, holds, identity
+from snippets.plumbing.values import Table, computed, value
 from snippets.q4a_calculus import Example, at_point, eigenvalues, hessian_at, plain, s, x, y
 
 PAGE = "question-4/4a.md"
@@ -171,7 +171,7 @@ def rosenbrock_is_a_strict_minimum_with_positive_eigenvalues():
             rtol=1e-12,
             what="LAPACK eigvalsh vs the printed eigenvalues",
         ),
-        holds(rosenbrock_lmin() > 0, what=f"smallest eigenvalue {rosenbrock_lmin():.4f} > 0"),
+        above(rosenbrock_lmin(), 0, what="smallest eigenvalue"),
         *certificate_outcomes(rosenbrock),
     ]
 
@@ -212,45 +212,45 @@ def x2_plus_y3_has_the_same_hessian_and_no_minimum():
 # --- The examples table --------------------------------------------------------------------------
 
 
-def table_rows() -> list[dict]:
-    """What the examples table prints, one dict per example."""
-    rows = []
-    for key, example in EXAMPLES.items():
-        hessian = hessian_at(example)
-        rows.append(
-            {
-                "key": key,
-                "hessian": hessian,
-                "eigenvalues": eigenvalues(hessian),
-                "non_singular": hessian.det() != 0,
-                "strict_minimum": is_strict_local_minimum(example),
-            }
-        )
-    return rows
+class Shown:
+    """A table cell: the raw value a check compares, and the text the reader sees."""
+
+    def __init__(self, raw, text: str) -> None:
+        self.raw, self.shown_text = raw, text
+
+    def __format__(self, spec: str) -> str:
+        return self.shown_text
 
 
-def _eigenvalue_latex(value: sp.Expr) -> str:
+def _math(latex: str) -> str:
     # Braces make KaTeX set the cell as one unbreakable group: a number never wraps inside it.
-    return "{" + (sp.latex(value) if value.is_rational else rf"\approx {float(value):.4f}") + "}"
+    return "${" + latex + "}$"
 
 
-def examples_table() -> str:
-    """A Markdown table of the examples: Hessian, eigenvalues, and what the certificate proves."""
-    # Plain-text headers: on phones they label each cell (snippets/plumbing/table_cards.py).
-    lines = [
-        "| f | xₚ | H(xₚ) | eigenvalues | non-singular | strict local min |",
-        "|---|---|---|---|---|---|",
-    ]
-    for row in table_rows():
-        example = EXAMPLES[row["key"]]
-        lams = "<br>".join(f"${_eigenvalue_latex(v)}$" for v in row["eigenvalues"])
-        point = sp.latex(example.point if len(example.point) > 1 else example.point[0])
-        lines.append(
-            f"| ${{{example.label}}}$ | ${point}$ | ${sp.latex(row['hessian'])}$ | {lams} "
-            f"| {'yes' if row['non_singular'] else '**no**'} "
-            f"| {'yes' if row['strict_minimum'] else '**no**'} |"
+def _eigenvalue_text(value: sp.Expr) -> str:
+    return _math(sp.latex(value) if value.is_rational else rf"\approx {float(value):.4f}")
+
+
+@value("q4a.examples", statement="the examples table: Hessian, eigenvalues and verdict at each point")
+def examples_table() -> Table:
+    rows = []
+    for example in EXAMPLES.values():
+        hessian = hessian_at(example)
+        lams = eigenvalues(hessian)
+        strict = is_strict_local_minimum(example)
+        point = example.point if len(example.point) > 1 else example.point[0]
+        rows.append(
+            (
+                _math(example.label),
+                f"${sp.latex(point)}$",
+                Shown(hessian, f"${sp.latex(hessian)}$"),
+                Shown(lams, "<br>".join(_eigenvalue_text(v) for v in lams)),
+                Shown(hessian.det() != 0, "yes" if hessian.det() != 0 else "**no**"),
+                Shown(strict, "yes" if strict else "**no**"),
+            )
         )
-    return "\n".join(lines)
+    # Plain-text headers: on phones they label each cell (snippets/plumbing/table_cards.py).
+    return Table(("f", "xₚ", "H(xₚ)", "eigenvalues", "non-singular", "strict local min"), rows)
 
 
 def central_difference_hessian(example: Example, step: float = 1e-4) -> np.ndarray:
@@ -290,31 +290,37 @@ def smallest_rise_on_circle(example: Example, radius: float, points: int = 720) 
     statement="Every cell of the examples table agrees with an independent computation",
 )
 def examples_table_agrees_with_independent_computations():
-    rows = table_rows()
-    by_differences = [central_difference_hessian(EXAMPLES[row["key"]]) for row in rows]
+    table = computed("q4a.examples")
+    hessians, spectra, non_singular, strict = (
+        [cell.raw for cell in table.column(name)]
+        for name in ("H(xₚ)", "eigenvalues", "non-singular", "strict local min")
+    )
+    by_differences = [
+        central_difference_hessian(EXAMPLES[key]) for key in every("example of the page", EXAMPLES)
+    ]
     return [
         close(
-            np.concatenate([np.array(r["hessian"], float).ravel() for r in rows]),
+            np.concatenate([np.array(h, float).ravel() for h in hessians]),
             np.concatenate([h.ravel() for h in by_differences]),
             atol=1e-4,
-            what="printed Hessians vs central second differences of f (step 10⁻⁴), all five rows",
+            what="printed Hessians vs central second differences of f (step 10⁻⁴)",
         ),
         close(
-            np.concatenate([[float(v) for v in r["eigenvalues"]] for r in rows]),
+            np.concatenate([[float(v) for v in lams] for lams in spectra]),
             np.concatenate([np.linalg.eigvalsh(h) for h in by_differences]),
             atol=1e-4,
             what="printed eigenvalues vs LAPACK on the finite-difference Hessians",
         ),
         equal(
-            [r["non_singular"] for r in rows],
+            non_singular,
             [bool(abs(np.linalg.det(h)) > 1e-3) for h in by_differences],
             what="'non-singular' vs |det| of the finite-difference Hessian > 10⁻³",
         ),
         equal(
-            [r["strict_minimum"] for r in rows],
+            strict,
             [
-                all(smallest_rise_on_circle(EXAMPLES[r["key"]], radius) > 0 for radius in CIRCLE_RADII)
-                for r in rows
+                all(smallest_rise_on_circle(example, radius) > 0 for radius in CIRCLE_RADII)
+                for example in EXAMPLES.values()
             ],
             what=f"'strict local min' vs min of f − f(x_p) > 0 on circles of radius {CIRCLE_RADII} "
             "(a numeric cross-check; the proof is each example's certificate)",

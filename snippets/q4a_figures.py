@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from snippets.plumbing.checks import check, close, equal
+from snippets.plumbing.checks import check, close, every
 from snippets.plumbing.figures import figure_html, new_figure
+from snippets.plumbing.values import FigureData, computed, shown, value
 from snippets.q4a_calculus import along, quadratic_model, t
 from snippets.q4a_examples import EXAMPLES
 
@@ -50,78 +51,57 @@ def model_numeric(key: str, direction: str, ts: np.ndarray) -> np.ndarray:
     return 0.5 * ts**2 * (v @ HESSIANS[key] @ v)
 
 
-def quadratic_model_plot():
-    """The figure, and what each drawn line shows: (key, direction, "f" | "model" | "quotient", line)."""
+# The curves of the first figure: (example, direction, "f" | "model" | "quotient").
+CURVES = [("bowl", "v1", "f"), ("bowl", "v1", "model"), ("bowl", "v2", "f"), ("bowl", "v2", "model"),
+          ("x2y4", "e_y", "f"), ("x2y3", "e_y", "f"), ("x2y4", "e_y", "model"),
+          ("bowl", "v1", "quotient"), ("x2y4", "e_y", "quotient"), ("x2y3", "e_y", "quotient")]
+
+
+@value("q4a.model-curves", statement="the curves of the quadratic-model figure")
+def model_curves() -> FigureData:
     ts = T_SAMPLES
+    data = FigureData(t=ts)
+    for key, direction, kind in CURVES:
+        f, model = along_numeric(key, direction, ts), model_numeric(key, direction, ts)
+        data[f"{key} {direction} {kind}"] = {"f": f, "model": model, "quotient": f / ts**2}[kind]
+    return data
+
+
+def quadratic_model_plot():
+    """The figure: (a) the bowl and its models, (b) the two singular examples, (c) the quotients."""
+    data = shown("q4a.model-curves")
+    ts = data["t"]
     fig, (top, middle, bottom) = new_figure(WIDTH, 7.4, nrows=3)
-    drawn = []
     for direction, name, colour in (("v1", "v₁ (λ₁ = 1)", "C0"), ("v2", "v₂ (λ₂ = 3)", "C1")):
-        drawn.append(
-            (
-                ("bowl", direction, "f"),
-                top.plot(ts, along_numeric("bowl", direction, ts), color=colour, label=f"f along {name}")[0],
-            )
-        )
-        drawn.append(
-            (
-                ("bowl", direction, "model"),
-                top.plot(ts, model_numeric("bowl", direction, ts), color=colour, linestyle="--")[0],
-            )
-        )
+        top.plot(ts, data[f"bowl {direction} f"], color=colour, label=f"f along {name}")
+        top.plot(ts, data[f"bowl {direction} model"], color=colour, linestyle="--")
     top.plot([], [], color="C5", linestyle="--", label="quadratic models")
     top.set(title="(a) bowl x² + xy + y² + y⁴", ylabel="f(xₚ + tv) − f(xₚ)", ylim=(-0.1, 2.3))
     top.legend(fontsize=TEXT, loc="upper center")
 
     for key, colour, name in (("x2y4", "C2", "x² + y⁴"), ("x2y3", "C3", "x² + y³")):
-        drawn.append(
-            ((key, "e_y", "f"), middle.plot(ts, along_numeric(key, "e_y", ts), color=colour, label=name)[0])
-        )
-    drawn.append(
-        (
-            ("x2y4", "e_y", "model"),
-            middle.plot(
-                ts,
-                model_numeric("x2y4", "e_y", ts),
-                color="C5",
-                linestyle="--",
-                label="quadratic model of both",
-            )[0],
-        )
-    )
+        middle.plot(ts, data[f"{key} e_y f"], color=colour, label=name)
+    middle.plot(ts, data["x2y4 e_y model"], color="C5", linestyle="--", label="quadratic model of both")
     middle.set(title="(b) both along the y-axis (λ = 0)", ylabel="f(tv) − f(0)", ylim=(-1.1, 1.1))
     middle.legend(fontsize=TEXT, loc="lower right")
 
-    for key, direction, colour, name in (
-        ("bowl", "v1", "C0", "bowl along v₁"),
-        ("x2y4", "e_y", "C2", "x² + y⁴"),
-        ("x2y3", "e_y", "C3", "x² + y³"),
-    ):
-        drawn.append(
-            (
-                (key, direction, "quotient"),
-                bottom.plot(ts, along_numeric(key, direction, ts) / ts**2, color=colour, label=name)[0],
-            )
-        )
-        bottom.plot(
-            [0],
-            [model_numeric(key, direction, np.ones(1))[0]],
-            marker="o",
-            color=colour,
-            markerfacecolor="none",
-            linestyle="none",
-        )
+    for key, direction, colour, name in (("bowl", "v1", "C0", "bowl along v₁"),
+                                         ("x2y4", "e_y", "C2", "x² + y⁴"),
+                                         ("x2y3", "e_y", "C3", "x² + y³")):
+        bottom.plot(ts, data[f"{key} {direction} quotient"], color=colour, label=name)
+        bottom.plot([0], [model_numeric(key, direction, np.ones(1))[0]], marker="o", color=colour,
+                    markerfacecolor="none", linestyle="none")
     bottom.set(title="(c) the quotient (f(xₚ + tv) − f(xₚ)) / t²", xlabel="t", ylim=(-1.1, 1.75))
     bottom.legend(fontsize=TEXT, loc="upper center", ncols=3, handlelength=1.2, columnspacing=0.8)
     for panel in (top, middle, bottom):
         panel.set_xticks([-1, -0.5, 0, 0.5, 1])
-    return fig, tuple(drawn)
+    return fig
 
 
 def quadratic_model_figure() -> str:
     """f along a direction against its quadratic model, and the quotient whose limit is ½vᵀHv."""
-    fig, _ = quadratic_model_plot()
     return figure_html(
-        fig,
+        quadratic_model_plot(),
         figure_id="q4a-quadratic-model",
         title="Functions along a direction compared with their quadratic Taylor models",
         description=(
@@ -143,21 +123,20 @@ def quadratic_model_figure() -> str:
     )
 
 
-def drawn_against_sympy() -> tuple[np.ndarray, np.ndarray]:
-    """Every drawn curve's y-values, and sympy's value of the same quantity at the same t."""
-    _, drawn = quadratic_model_plot()
-    plotted, reference = [], []
-    for (key, direction, kind), line in drawn:
+def curves_by_sympy(ts: np.ndarray) -> dict[str, np.ndarray]:
+    """The same curves from sympy's expressions: f(x_p + tv) − f(x_p), its Taylor model, their quotient."""
+    reference = {}
+    for key, direction, kind in CURVES:
         v = SYMBOLIC_DIRECTIONS[direction]
-        expr = {
-            "f": along(EXAMPLES[key], v),
-            "model": quadratic_model(EXAMPLES[key], v),
-            "quotient": sp.cancel(along(EXAMPLES[key], v) / t**2),
-        }[kind]
-        ts = np.asarray(line.get_xdata(), float)
-        plotted.append(np.asarray(line.get_ydata(), float))
-        reference.append(np.broadcast_to(sp.lambdify(t, expr, "numpy")(ts), ts.shape))
-    return np.concatenate(plotted), np.concatenate(reference)
+        change = along(EXAMPLES[key], v)
+        model = quadratic_model(EXAMPLES[key], v)
+        expr = {"f": change, "model": model, "quotient": sp.cancel(change / t**2)}[kind]
+        reference[f"{key} {direction} {kind}"] = np.broadcast_to(sp.lambdify(t, expr, "numpy")(ts), ts.shape)
+    return reference
+
+
+SURFACE_GRID, CONTOUR_GRID = 15, 61
+LANDSCAPE_KEYS = ("bowl", "x2y4", "x2y3")
 
 
 def contour_levels(key: str) -> list[float]:
@@ -165,23 +144,28 @@ def contour_levels(key: str) -> list[float]:
     return [level for level in LEVELS if key == "x2y3" or level > 0]
 
 
-def landscape_plot(surface_grid: int = 15, contour_grid: int = 61):
-    """Surfaces (left) and contours (right), one row per function; the grids drawn, for the check."""
+@value("q4a.landscape-heights", statement="the heights the landscape figure draws, on its two grids")
+def landscape_heights() -> FigureData:
+    data = FigureData()
+    for name, size in (("coarse", SURFACE_GRID), ("fine", CONTOUR_GRID)):
+        data[name] = np.meshgrid(np.linspace(-1, 1, size), np.linspace(-1, 1, size))
+        for key in LANDSCAPE_KEYS:
+            data[f"{key} {name}"] = NUMERIC[key](*data[name])
+    return data
+
+
+def landscape_plot():
+    """Surfaces (left) and contours (right), one row per function."""
+    data = shown("q4a.landscape-heights")
     fig, axes = new_figure(WIDTH, 7.6, nrows=3, ncols=2)
-    titles = {
-        "bowl": "x² + xy + y² + y⁴:\nH positive definite",
-        "x2y4": "x² + y⁴: H = diag(2, 0),\nstrict minimum",
-        "x2y3": "x² + y³: H = diag(2, 0),\nno minimum",
-    }
-    coarse = np.meshgrid(np.linspace(-1, 1, surface_grid), np.linspace(-1, 1, surface_grid))
-    fine = np.meshgrid(np.linspace(-1, 1, contour_grid), np.linspace(-1, 1, contour_grid))
-    grids = {}
-    for row, key in enumerate(("bowl", "x2y4", "x2y3")):
+    titles = {"bowl": "x² + xy + y² + y⁴:\nH positive definite",
+              "x2y4": "x² + y⁴: H = diag(2, 0),\nstrict minimum",
+              "x2y3": "x² + y³: H = diag(2, 0),\nno minimum"}
+    for row, key in enumerate(LANDSCAPE_KEYS):
         axes[row, 0].remove()
         surface = fig.add_subplot(3, 2, 2 * row + 1, projection="3d")
-        surface.plot_surface(
-            *coarse, NUMERIC[key](*coarse), cmap="cividis", vmin=-1, vmax=2.5, linewidth=0, antialiased=False
-        )
+        surface.plot_surface(*data["coarse"], data[f"{key} coarse"], cmap="cividis", vmin=-1, vmax=2.5,
+                             linewidth=0, antialiased=False)
         surface.set(xticks=[-1, 1], yticks=[-1, 1], zticks=[0, 4], zlim=(-1, 4))
         surface.set_xlabel("x", labelpad=-6)
         surface.set_ylabel("y", labelpad=-6)
@@ -192,29 +176,22 @@ def landscape_plot(surface_grid: int = 15, contour_grid: int = 61):
         contours = axes[row, 1]
         levels = contour_levels(key)
         # Sign by colour and dash, not by a colormap: palette colours read on light and dark pages.
-        lines = contours.contour(
-            *fine,
-            NUMERIC[key](*fine),
-            levels=levels,
-            linewidths=1.1,
-            colors=["C3" if level < 0 else "C4" if level == 0 else "C0" for level in levels],
-            linestyles=["--" if level < 0 else "-" for level in levels],
-        )
+        lines = contours.contour(*data["fine"], data[f"{key} fine"], levels=levels, linewidths=1.1,
+                                 colors=["C3" if lv < 0 else "C4" if lv == 0 else "C0" for lv in levels],
+                                 linestyles=["--" if level < 0 else "-" for level in levels])
         contours.clabel(lines, levels=[lv for lv in levels if lv in LABELLED_LEVELS], fontsize=TEXT, fmt="%g")
         contours.plot([0], [0], marker="+", color="C3" if key == "x2y3" else "C0", markersize=10)
         contours.set(aspect="equal", xticks=[-1, 0, 1], yticks=[-1, 0, 1], title=titles[key])
         contours.title.set_fontsize(TEXT)
-        grids[key] = {"coarse": coarse, "fine": fine, "levels": list(lines.levels)}
-    return fig, grids
+    return fig
 
 
 def landscape_figure() -> str:
     """Surfaces and contours of a non-singular minimum, x² + y⁴ and x² + y³."""
-    fig, _ = landscape_plot()
     positive = ", ".join(f"{lv:g}" for lv in LEVELS if lv > 0)
     negative = ", ".join(f"{lv:g}" for lv in LEVELS if lv < 0)
     return figure_html(
-        fig,
+        landscape_plot(),
         figure_id="q4a-landscapes",
         title="Surfaces and contour lines of three functions with a critical point at the origin",
         description=(
@@ -236,39 +213,21 @@ def landscape_figure() -> str:
     )
 
 
-@check(
-    "q4a.figure-data",
-    page=PAGE,
-    statement="What the two figures draw is the page's functions: every curve and surface against sympy",
-)
+@check("q4a.figure-data", page=PAGE,
+       statement="What the two figures draw is the page's functions: every curve and height against sympy")
 def figures_draw_the_page_functions():
-    plotted, reference = drawn_against_sympy()
-    _, grids = landscape_plot()
-    drawn_heights, sympy_heights, levels, expected_levels = [], [], [], []
-    for key, grid in grids.items():
+    curves = computed("q4a.model-curves")
+    by_sympy = curves_by_sympy(curves["t"])
+    heights = computed("q4a.landscape-heights")
+    drawn, expected = [], []
+    for key in every("function of the landscape figure", LANDSCAPE_KEYS):
         fn = sp.lambdify(EXAMPLES[key].variables, EXAMPLES[key].f, "numpy")
-        for name in ("coarse", "fine"):
-            drawn_heights.append(NUMERIC[key](*grid[name]).ravel())
-            sympy_heights.append(np.asarray(fn(*grid[name]), float).ravel())
-        levels.append([float(v) for v in grid["levels"]])
-        expected_levels.append([v for v in LEVELS if key == "x2y3" or v > 0])
-    _, drawn = quadratic_model_plot()
+        for grid in ("coarse", "fine"):
+            drawn.append(heights[f"{key} {grid}"].ravel())
+            expected.append(np.asarray(fn(*heights[grid]), float).ravel())
     return [
-        close(
-            plotted,
-            reference,
-            atol=1e-12,
-            what=f"{len(drawn)} curves of the first figure vs sympy: f(tv) − f(0), ½t²vᵀHv, their quotient",
-        ),
-        close(
-            np.concatenate(drawn_heights),
-            np.concatenate(sympy_heights),
-            atol=1e-12,
-            what="surface and contour heights of the second figure vs sympy's f on the same grids",
-        ),
-        equal(
-            levels,
-            expected_levels,
-            what="contour levels drawn, per function (negative ones only for x² + y³)",
-        ),
+        close(np.concatenate([curves[name] for name in by_sympy]), np.concatenate(list(by_sympy.values())),
+              atol=1e-12, what=f"{len(by_sympy)} curves of the first figure vs the same from sympy"),
+        close(np.concatenate(drawn), np.concatenate(expected), atol=1e-12,
+              what="surface and contour heights of the second figure vs sympy's f on the same grids"),
     ]

@@ -98,7 +98,7 @@ def test_a_path_that_goes_up_proves_nothing():
 
 
 def test_table_prints_the_certified_verdicts():
-    rows = ex.examples_table().splitlines()[2:]
+    rows = ex.examples_table().markdown().splitlines()[2:]
     flags = [tuple(cell.strip() for cell in row.split("|")[-3:-1]) for row in rows]
     # Hand-derived: the two non-singular minima, then x⁴ and x² + y⁴ (singular, strict), x² + y³ (neither).
     assert flags == [
@@ -175,10 +175,11 @@ def test_figure_closed_forms_agree_with_sympy(key, direction):
 
 
 def test_figure_data_check_notices_a_wrong_curve(monkeypatch):
-    # Draw x² + y⁵ where x² + y⁴ is meant: the figure's check must see it.
+    # Draw x² + y⁵ where x² + y⁴ is meant: the curves no longer match sympy's.
     monkeypatch.setitem(figs.NUMERIC, "x2y4", lambda u, w: u**2 + w**5)
-    plotted, reference = figs.drawn_against_sympy()
-    assert np.abs(plotted - reference).max() > 0.1
+    curves = figs.model_curves()
+    reference = figs.curves_by_sympy(curves["t"])
+    assert np.abs(curves["x2y4 e_y f"] - reference["x2y4 e_y f"]).max() > 0.1
 
 
 def test_every_check_of_the_page_holds_and_is_shown_on_it():
