@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-EPS = 1e-5  # added to the variance before the square root, as in PyTorch and Keras's defaults
+EPS = 1e-5  # added to the variance before the square root (PyTorch's default; Keras uses 1e-3)
 
 
 class BatchNormCache(NamedTuple):

@@ -68,7 +68,7 @@ def test_a_failing_check_names_check_page_and_proof(tmp_path):
     assert result.returncode != 0
     for expected in (
         "check q5b.formula failed on page docs/question-5/5b.md",
-        "statement: The general formulas match the arrays",
+        "statement: The general formulas match the entries a training step writes",
         "defined at: snippets/q5b_parameter_count.py:",
         "FAIL [exact",
     ):
