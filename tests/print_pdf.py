@@ -4,13 +4,18 @@
     make pdf                                             (builds the site first)
 
 The pages' article content, in navigation order, is assembled into one print-friendly HTML page
-(the site's own CSS with KaTeX's; check summaries opened; code and its result both shown), served
-from the site on 127.0.0.1 and printed by headless Chromium. The PDF carries no date.
+(the site's own CSS with KaTeX's, and tests/print_book.css; code and its result both shown), served
+from the site on 127.0.0.1 and printed by headless Chromium: a cover, a contents page, the answers,
+and an appendix with each answer's check summary. Chromium cannot number the contents itself, so
+the book is printed twice: the first PDF says on which page each heading landed (its named
+destinations), the numbers are written in, and the second print is the book. The PDF carries no
+date; two runs on the same build give the same bytes.
 """
 
 from __future__ import annotations
 
 import html
+import io
 import re
 import sys
 from pathlib import Path
@@ -20,31 +25,43 @@ from browser import ROOT, launch, nav_pages, serve
 from bs4 import BeautifulSoup
 
 BOOK = "/__solutions__.html"  # where the assembled page is served (it is never written to SITE_DIR)
+BOOK_CSS = Path(__file__).with_name("print_book.css")
 # The ledger repeats every page's check summary as one long table; the page on how the site is
 # built is for its authors, not part of the solutions.
 SKIPPED = {"checks.html", "how-it-is-built.html"}
+SUMMARY = "details#checks-on-this-page"  # each answer's list of checks, printed in the appendix
+CONTENTS_LEVELS = ("h2", "h3")  # below each chapter's title
+NOT_IN_CONTENTS = {"References"}
+APPENDIX_TITLE = "Appendix: the checks of each answer"
 # Inside a drawing, ids are the figure's own (already unique); only HTML ids get a page prefix.
 ID_REFERENCES = ("for", "aria-labelledby", "aria-describedby", "aria-controls")
-FOOTER = (
-    '<div style="width:100%;font-size:8px;color:#666;padding:0 15mm;display:flex;'
-    'justify-content:space-between;font-family:sans-serif">'
-    '<span class="title"></span><span><span class="pageNumber"></span> / '
-    '<span class="totalPages"></span></span></div>'
-)
 SIDE_MM = 15
 PAPER_WIDTH_PX = round((210 - 2 * SIDE_MM) / 25.4 * 96)  # A4's text width in CSS pixels
+PAPER_HEIGHT_PX = round((297 - 16 - 18) / 25.4 * 96)  # and its text height (print_book.css's margins)
+# A box taller than this may break across pages; a shorter one moves whole to the next page.
+BREAKABLE_PX = PAPER_HEIGHT_PX // 3
 # After the fonts have loaded: shrink what is still too wide for the paper (display math, tables,
-# code) rather than let the page edge cut it off; then list whatever still does not fit.
-FIT_TO_PAPER = """() => {
+# code) rather than let the page edge cut it off; let long boxes break; then list whatever still
+# does not fit.
+LAY_OUT_FOR_PAPER = """(breakable) => {
   const wide = ".math-display, .print-book table, .highlight pre";
   for (const el of document.querySelectorAll(wide)) {
     const room = el.parentElement.clientWidth - 4; // and room for a border
     if (el.scrollWidth > room) el.style.zoom = Math.floor((1000 * room) / el.scrollWidth) / 1000;
   }
+  const boxes = ".admonition, details, .exec-check, .highlight, table, .print-book__tabs";
+  for (const el of document.querySelectorAll(boxes)) {
+    if (el.getBoundingClientRect().height > breakable) el.style.breakInside = "auto";
+  }
   const edge = document.querySelector("main").getBoundingClientRect().right + 1;
   return [...document.querySelectorAll(wide + ", figure, img, svg[role='img']")]
     .filter(el => el.getBoundingClientRect().right > edge || el.scrollWidth > el.clientWidth + 1)
     .map(el => `${el.scrollWidth} px in ${el.clientWidth} px: ${el.outerHTML.slice(0, 100)}`);
+}"""
+WRITE_PAGE_NUMBERS = """(numbers) => {
+  for (const el of document.querySelectorAll(".print-book__pageno")) {
+    el.textContent = String(numbers[el.dataset.target]);
+  }
 }"""
 
 
@@ -53,12 +70,16 @@ def _soup(path: Path) -> BeautifulSoup:
 
 
 def _chapter(site: Path, page: str, number: int, chapters: dict[str, int]):
-    """One page's article, made to stand inside the book."""
+    """One page's article, made to stand inside the book: (section, title, check summary or None)."""
     article = _soup(site / page).select_one("article.md-content__inner")
     base = f"http://site/{page}"
     prefix = f"p{number}-"
     for junk in article.select("a.headerlink, .md-content__button, .md-source-file"):
         junk.decompose()
+    # KaTeX puts a zero-width space in each vertical list (a Safari fix); on paper it would only
+    # end up in copied text.
+    for text in article.find_all(string=re.compile("\u200b")):
+        text.replace_with(text.replace("\u200b", ""))
     for details in article.find_all("details"):
         details["open"] = ""
     # A tabbed block (code, then its result) becomes the two blocks one after the other.
@@ -97,15 +118,91 @@ def _chapter(site: Path, page: str, number: int, chapters: dict[str, int]):
                 tag["href"] = f"#p{chapters[path]}-{anchor}" if anchor else f"#p{chapters[path]}"
             else:  # a page the book leaves out: keep the words, drop the link
                 tag.unwrap()
+    summary = article.select_one(f"details#{prefix}checks-on-this-page")
+    if summary is not None:
+        summary.extract()
     title = article.find("h1")
     section = article.new_tag("section", attrs={"class": "print-book__page", "id": f"p{number}"})
     for child in list(article.children):
         section.append(child)
-    return section, (title.get_text(" ", strip=True) if title else page)
+    return section, title, summary
+
+
+def _with_page_number(soup: BeautifulSoup, holder, target: str) -> None:
+    """Make `holder` a line of title, dotted leader and the page of `target` (filled in later)."""
+    title = soup.new_tag("span", attrs={"class": "print-book__ref-title"})
+    for child in list(holder.children):
+        title.append(child)
+    holder.append(title)
+    holder.append(soup.new_tag("span", attrs={"class": "print-book__leader", "aria-hidden": "true"}))
+    holder.append(soup.new_tag("span", attrs={"class": "print-book__pageno", "data-target": target}))
+
+
+def _copy_of(heading) -> BeautifulSoup:
+    """A heading's content (math and all), copied for the contents or the appendix."""
+    return BeautifulSoup(heading.decode_contents(), "html.parser")
+
+
+def _entry(soup: BeautifulSoup, level: int, target: str, title) -> BeautifulSoup:
+    item = soup.new_tag("li", attrs={"class": f"print-book__entry print-book__entry--{level}"})
+    link = soup.new_tag("a", attrs={"class": "print-book__ref", "href": f"#{target}"})
+    link.append(title)
+    _with_page_number(soup, link, target)
+    item.append(link)
+    return item
+
+
+def _contents(soup: BeautifulSoup, sections, appendix_id: str | None):
+    """The contents page: each chapter, its sections (not its references), then the appendix."""
+    box = soup.new_tag("section", attrs={"class": "print-book__contents"})
+    heading = soup.new_tag("h2")
+    heading.string = "Contents"
+    box.append(heading)
+    entries = soup.new_tag("ol", attrs={"class": "print-book__toc"})
+    for section, title in sections:
+        items = [(1, section["id"], title)] + [
+            (int(h.name[1]), h["id"], h)
+            for h in section.find_all(CONTENTS_LEVELS)
+            if h.get("id") and h.get_text(" ", strip=True) not in NOT_IN_CONTENTS
+        ]
+        for level, target, source in items:
+            entries.append(_entry(soup, level, target, _copy_of(source)))
+    if appendix_id is not None:
+        entries.append(_entry(soup, 1, appendix_id, APPENDIX_TITLE))
+    box.append(entries)
+    return box
+
+
+def _appendix(soup: BeautifulSoup, summaries, number: int):
+    """Each answer's check summary under the answer's title, each check with the page of its box."""
+    appendix = soup.new_tag("section", attrs={"class": "print-book__page", "id": f"p{number}"})
+    title = soup.new_tag("h1")
+    title.string = APPENDIX_TITLE
+    appendix.append(title)
+    for chapter_title, summary in summaries:
+        part = soup.new_tag("div", attrs={"class": "print-book__checks"})
+        heading = soup.new_tag("h2")
+        heading.append(_copy_of(chapter_title))
+        part.append(heading)
+        total = soup.new_tag("p")
+        total.string = summary.summary.get_text(" ", strip=True)
+        part.append(total)
+        own_ids = {tag["id"] for tag in summary.find_all(id=True)}
+        listing = summary.find("ul")
+        for item in listing.find_all("li", recursive=False):
+            link = item.find("a", href=re.compile("^#"))
+            target = link["href"][1:] if link else None
+            if target is None or target in own_ids:
+                continue  # nothing outside the summary to give a page for
+            _with_page_number(soup, item, target)
+            item["class"] = "print-book__ref"
+        part.append(listing)
+        appendix.append(part)
+    return appendix
 
 
 def assemble(site: Path) -> str:
-    """The book as one HTML document: a title page with contents, then each page in nav order."""
+    """The book as one HTML document: cover, contents, each page in nav order, the appendix."""
     home = _soup(site / "index.html")
     pages = [page for page in nav_pages(site) if page not in SKIPPED]
     chapters = {page: number for number, page in enumerate(pages, start=1)}
@@ -117,23 +214,34 @@ def assemble(site: Path) -> str:
     name = home.select_one('meta[property="og:title"], title')
     site_name = name.get_text(strip=True) if name else "Solutions"
     description = home.select_one('meta[name="description"]')
-    sections, contents = [], []
+    book_css = BOOK_CSS.read_text(encoding="utf-8").replace("__SITE_NAME__", _css_string(site_name))
+    soup = BeautifulSoup("", "html.parser")
+    sections, summaries = [], []
     for page, number in chapters.items():
-        section, title = _chapter(site, page, number, chapters)
-        sections.append(str(section))
-        contents.append(f'<li><a href="#p{number}">{html.escape(title)}</a></li>')
+        section, title, summary = _chapter(site, page, number, chapters)
+        sections.append((section, title))
+        if summary is not None:
+            summaries.append((title, summary))
+    appendix = _appendix(soup, summaries, len(chapters) + 1) if summaries else None
+    contents = _contents(soup, sections, appendix["id"] if appendix else None)
     cover = (
         f'<section class="print-book__cover"><h1>{html.escape(site_name)}</h1>'
         + (f"<p>{html.escape(description['content'])}</p>" if description else "")
-        + f'<h2>Contents</h2><ol class="print-book__contents">{"".join(contents)}</ol></section>'
+        + '<p class="print-book__parts">All questions and answers, with the code and the checks '
+        "that prove them, printed from the site as built.</p></section>"
     )
+    body = cover + str(contents) + "".join(str(s) for s, _ in sections) + (str(appendix) if appendix else "")
     return (
         '<!doctype html><html lang="en" dir="ltr"><head><meta charset="utf-8">'
-        f"<title>{html.escape(site_name)}: all questions and answers</title>{styles}</head>"
+        f"<title>{html.escape(site_name)}: all questions and answers</title>{styles}"
+        f"<style>{book_css}</style></head>"
         '<body class="print-book" data-md-color-scheme="default" data-md-color-primary="indigo" '
-        f'data-md-color-accent="indigo"><main class="md-typeset">{cover}{"".join(sections)}</main>'
-        "</body></html>"
+        f'data-md-color-accent="indigo"><main class="md-typeset">{body}</main></body></html>'
     )
+
+
+def _css_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def _reproducible(pdf: bytes) -> bytes:
@@ -143,6 +251,17 @@ def _reproducible(pdf: bytes) -> bytes:
     pdf = re.sub(rb"/(CreationDate|ModDate) \(D:\d{14}", rb"/\1 (D:19700101000000", pdf)
     nodes = {old: b"%08d" % n for n, old in enumerate(sorted(set(re.findall(rb"\(node(\d{8})\)", pdf))))}
     return re.sub(rb"\(node(\d{8})\)", lambda m: b"(node" + nodes[m.group(1)] + b")", pdf)
+
+
+def landing_pages(pdf: bytes) -> dict[str, int]:
+    """The page (from 1) of each link target in a PDF Chromium printed: its named destinations."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    return {
+        name.lstrip("/"): reader.get_destination_page_number(destination) + 1
+        for name, destination in reader.named_destinations.items()
+    }
 
 
 def print_pdf(site: Path, out: Path, *, browser=None) -> Path:
@@ -167,26 +286,34 @@ def print_pdf(site: Path, out: Path, *, browser=None) -> Path:
 
 def _print(browser, url: str) -> bytes:
     # Lay the page out as wide as the paper's text (A4 less the margins, at 96 px per inch), so
-    # that what FIT_TO_PAPER measures is what will be printed.
+    # that what LAY_OUT_FOR_PAPER measures is what will be printed.
     context = browser.new_context(viewport={"width": PAPER_WIDTH_PX, "height": 1000})
     try:
         page = context.new_page()
         page.emulate_media(media="print", color_scheme="light")
         page.goto(url, wait_until="load")
         page.evaluate("document.fonts.ready.then(() => true)")
-        too_wide = page.evaluate(FIT_TO_PAPER)
+        too_wide = page.evaluate(LAY_OUT_FOR_PAPER, BREAKABLE_PX)
         if too_wide:
             raise RuntimeError("wider than the paper, even scaled:\n" + "\n".join(too_wide))
-        return page.pdf(
-            format="A4",
-            margin={"top": "16mm", "bottom": "18mm", "left": "15mm", "right": "15mm"},
-            print_background=True,
-            display_header_footer=True,
-            header_template="<span></span>",
-            footer_template=FOOTER,
-            outline=True,
-            tagged=True,
+        targets = page.evaluate(
+            "[...document.querySelectorAll('.print-book__pageno')].map(e => e.dataset.target)"
         )
+        numbers: dict[str, int] = {}
+        # The numbers have a fixed width, so writing them in moves nothing: the second print
+        # normally confirms the first. Print until the pages named are the pages found.
+        for _ in range(3):
+            pdf = page.pdf(prefer_css_page_size=True, print_background=True, outline=True, tagged=True)
+            found = landing_pages(pdf)
+            missing = sorted(set(targets) - set(found))
+            if missing:
+                raise RuntimeError(f"no PDF destination for {missing[:5]} (and {len(missing)} in all)")
+            found = {target: found[target] for target in targets}
+            if found == numbers:
+                return pdf
+            numbers = found
+            page.evaluate(WRITE_PAGE_NUMBERS, numbers)
+        raise RuntimeError("the contents' page numbers did not settle in three prints")
     finally:
         context.close()
 

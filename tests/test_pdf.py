@@ -1,21 +1,35 @@
-"""The book of all solutions (`make pdf`): one PDF with every question and answer, in order.
+"""The book of all solutions (`make pdf`): cover, numbered contents, every answer in order, appendix.
 
 The PDF is printed from the freshly built site by tests/print_pdf.py and kept, for a human to look
-at, as build/test-artifacts/solutions.pdf. Its text is read back with pypdf.
+at, as build/test-artifacts/solutions.pdf. Its text is read back with pypdf, page by page.
 """
 
 from __future__ import annotations
 
+import io
+import logging
 import re
+from collections import Counter
 
 import pytest
 from browser import ARTIFACTS, nav_pages, require_chromium, shared_browser
 from bs4 import BeautifulSoup
 
+# pypdf cannot read the text of the figures' drawings (they hold none) and says so for each one.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+ENTRY = re.compile(r"^(?P<title>.*\S)\s+(?P<page>\d+)$")
+
 
 def _squash(text: str) -> str:
     """Text with no whitespace at all: PDF extraction breaks lines and spaces words its own way."""
     return re.sub(r"\s+", "", text)
+
+
+def _article(site, page):
+    article = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser").article
+    for link in article.select("a.headerlink"):
+        link.decompose()
+    return article
 
 
 def _answers(site) -> list[dict]:
@@ -24,9 +38,7 @@ def _answers(site) -> list[dict]:
     for page in nav_pages(site):
         if not page.startswith("question-"):
             continue
-        article = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser").article
-        for link in article.select("a.headerlink"):
-            link.decompose()
+        article = _article(site, page)
         summary = article.select_one("details#checks-on-this-page")
         answers.append(
             {
@@ -41,21 +53,174 @@ def _answers(site) -> list[dict]:
     return answers
 
 
+def _expected_contents(site) -> list[str]:
+    """The headings the contents must list, from the built pages: each chapter's title and its
+    sections (all but References), then the appendix."""
+    from print_pdf import APPENDIX_TITLE, CONTENTS_LEVELS, NOT_IN_CONTENTS, SKIPPED
+
+    titles = []
+    for page in nav_pages(site):
+        if page in SKIPPED:
+            continue
+        article = _article(site, page)
+        titles.append(article.h1.get_text(" ", strip=True))
+        for heading in article.find_all(CONTENTS_LEVELS):
+            text = heading.get_text(" ", strip=True)
+            if heading.get("id") and text not in NOT_IN_CONTENTS:
+                titles.append(text)
+    return titles + [APPENDIX_TITLE]
+
+
+def copied_text(page, extracted: str) -> str:
+    """What a reader copying a page gets: its extracted text plus every /ActualText replacement,
+    which viewers copy instead of the glyphs it covers (Chromium writes one for a character no
+    font draws, such as a zero-width space)."""
+    streams = [page.get_contents().get_data()]
+    for xobject in (page["/Resources"].get("/XObject") or {}).values():
+        streams.append(xobject.get_object().get_data())
+    replacements = []
+    for data in streams:
+        for hexa in re.findall(rb"/ActualText\s*<([0-9A-Fa-f]*)>", data):
+            replacements.append(bytes.fromhex(hexa.decode()).decode("utf-16"))
+    return extracted + "".join(replacements)
+
+
+def read_page(page) -> tuple[str, list[tuple[str, float, tuple, float]]]:
+    """A page's text, and each piece of it as (text, font size, fill colour, fill opacity)."""
+    states = page["/Resources"].get("/ExtGState") or {}
+    now = {"colour": (0.0,), "opacity": 1.0}
+    pieces = []
+
+    def operator(op, args, cm, tm):
+        if op in (b"rg", b"g", b"k", b"sc", b"scn"):
+            now["colour"] = tuple(float(a) for a in args)
+        elif op == b"gs":
+            now["opacity"] = float(states[args[0]].get_object().get("/ca", 1.0))
+
+    def text(piece, cm, tm, font, size):
+        if piece.strip():
+            pieces.append((piece, size, now["colour"], now["opacity"]))
+
+    return page.extract_text(visitor_operand_before=operator, visitor_text=text), pieces
+
+
 @pytest.fixture(scope="module")
 def book(request, built_site):
-    """The PDF printed from the built site: its pages' text, and the answers it must hold."""
+    """The PDF printed from the built site: its pages' text, and what it must hold."""
     require_chromium(request)
     from print_pdf import print_pdf
     from pypdf import PdfReader
 
     pdf = print_pdf(built_site, ARTIFACTS / "solutions.pdf", browser=shared_browser(request))
     reader = PdfReader(pdf)
+    home = BeautifulSoup((built_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    raw, pieces = zip(*(read_page(page) for page in reader.pages), strict=True)
     return {
         "pdf": pdf,
         "reader": reader,
-        "pages": [_squash(page.extract_text()) for page in reader.pages],
+        "raw": raw,
+        "pieces": pieces,
+        "pages": [_squash(text) for text in raw],
         "answers": _answers(built_site),
+        "contents": _expected_contents(built_site),
+        "site_name": home.select_one('meta[property="og:title"], title').get_text(strip=True),
+        "description": home.select_one('meta[name="description"]')["content"],
     }
+
+
+def _contents_entries(book) -> list[tuple[str, int]]:
+    """(title, page) for each line of the printed contents, which starts on page 2; a title that
+    wraps is joined with the line that carries its number."""
+    entries, pending = [], ""
+    first_chapter = None
+    for number, raw in enumerate(book["raw"][1:], start=2):
+        if first_chapter is not None and number >= first_chapter:
+            break
+        lines = raw.splitlines()
+        if number == 2:
+            assert "Contents" in lines, "page 2 is not the contents"
+            lines = lines[lines.index("Contents") + 1 :]
+        for line in lines:
+            found = ENTRY.match(f"{pending} {line}".strip())
+            if found:
+                entries.append((found["title"], int(found["page"])))
+                pending = ""
+                first_chapter = first_chapter or int(found["page"])
+            elif not re.fullmatch(r"\d+ / \d+.*", line):  # the footer
+                pending = f"{pending} {line}".strip()
+    return entries
+
+
+def test_the_cover_holds_the_title_and_description_alone(book):
+    cover = book["pages"][0]
+    assert cover.startswith(_squash(book["site_name"])) or _squash(book["site_name"]) in cover
+    assert _squash(book["description"]) in cover
+    assert "Contents" not in cover, "the contents share the cover's page"
+    assert not re.search(r"\d+/\d+", cover), "the cover carries a page number"
+
+
+def test_every_page_after_the_cover_shows_its_number(book):
+    total = len(book["pages"])
+    for number, text in enumerate(book["pages"][1:], start=2):
+        assert f"{number}/{total}" in text, f"page {number} does not show '{number} / {total}'"
+
+
+def test_the_contents_list_every_heading_with_the_page_it_is_on(book):
+    entries = _contents_entries(book)
+    assert [_squash(title) for title, _ in entries] == [_squash(t) for t in book["contents"]]
+    # Each heading's page is the first page, from the previous heading's on, that shows it: a
+    # repeated title ("Solution") is sought only after the heading before it.
+    since = entries[0][1]
+    for title, stated in entries:
+        wanted = _squash(title)
+        pages = [n for n in range(since, len(book["pages"]) + 1) if wanted in book["pages"][n - 1]]
+        assert pages, f"{title!r} is on no page from {since} on"
+        assert pages[0] == stated, f"{title!r}: the contents say page {stated}, it is on page {pages[0]}"
+        since = stated
+
+
+def test_headings_print_in_full_contrast(book):
+    """The text of every heading the contents list is opaque black (Material's print grey is 54%)."""
+    entries = _contents_entries(book)
+    text = {page: book["pieces"][page - 1] for _, page in entries}
+    sizes = Counter()
+    for pieces in text.values():
+        for piece, size, _, _ in pieces:
+            sizes[round(size, 1)] += len(piece)
+    body = sizes.most_common(1)[0][0]  # the running text's size
+    for title, page in entries:
+        wanted = _squash(title)
+        # Heading-sized pieces of the title's text (a word or more: a lone letter may be math).
+        pieces = [
+            p for p in text[page] if p[1] > 1.15 * body and len(_squash(p[0])) > 3 and _squash(p[0]) in wanted
+        ]
+        assert pieces, f"{title!r}: no heading-sized text on page {page}"
+        for piece, _, colour, opacity in pieces:
+            assert max(colour) == 0 and len(colour) in (1, 3) and opacity == 1, (
+                f"{title!r} on page {page}: {piece!r} printed in colour {colour} at opacity {opacity}"
+            )
+
+
+def test_the_zero_width_check_sees_one_chromium_prints(request):
+    """The check below can fail: a zero-width space Chromium prints is found in the copied text."""
+    require_chromium(request)
+    from pypdf import PdfReader
+
+    context = shared_browser(request).new_context()
+    try:
+        page = context.new_page()
+        page.set_content("<p>zero\u200bwidth</p>")
+        pdf = page.pdf()
+    finally:
+        context.close()
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    assert "\u200b" in copied_text(page, page.extract_text())
+
+
+def test_no_zero_width_space_in_copied_text(book):
+    for number, (page, extracted) in enumerate(zip(book["reader"].pages, book["raw"], strict=True)):
+        text = copied_text(page, extracted)
+        assert "\u200b" not in text, f"page {number + 1} copies {text.count(chr(0x200B))} zero-width spaces"
 
 
 def test_all_six_answers_are_in_the_book_in_order(book):
@@ -70,28 +235,45 @@ def test_all_six_answers_are_in_the_book_in_order(book):
             where = found
 
 
-def _sections(book) -> list[str]:
-    """Each answer's text, from its title to the next answer's; the contents page comes first."""
+def _sections(book) -> tuple[list[str], list[str]]:
+    """Each answer's text, from its title to the next answer's (the last up to the appendix), and
+    each answer's part of the appendix; the contents page, which lists every title, is skipped."""
+    from print_pdf import APPENDIX_TITLE
+
     text = "".join(book["pages"])
     titles = [_squash(a["title"]) for a in book["answers"]]
-    where = text.find(titles[-1]) + 1  # past the contents page, which lists every title
-    starts = []
-    for title in titles:
-        where = text.find(title, where)
-        assert where >= 0, f"no chapter titled {title!r}"
-        starts.append(where)
-    return [text[start:end] for start, end in zip(starts, starts[1:] + [len(text)], strict=True)]
+    where = text.find(_squash(APPENDIX_TITLE)) + 1  # past the contents' entry for the appendix
+    appendix = text.find(_squash(APPENDIX_TITLE), where)
+    assert appendix >= 0, "no appendix"
+
+    def split(start: int, end: int) -> list[str]:
+        starts, where = [], start
+        for title in titles:
+            where = text.find(title, where)
+            assert 0 <= where < end, f"no part titled {title!r}"
+            starts.append(where)
+        return [text[a:b] for a, b in zip(starts, starts[1:] + [end], strict=True)]
+
+    return split(text.find(titles[-1]) + 1, appendix), split(appendix, len(text))
 
 
-def test_each_answer_carries_its_figures_and_check_summary(book):
-    for answer, section in zip(book["answers"], _sections(book), strict=True):
+def test_each_answer_carries_its_figures(book):
+    chapters, _ = _sections(book)
+    for answer, section in zip(book["answers"], chapters, strict=True):
         for caption in answer["captions"]:
             assert _squash(caption)[:80] in section, f"{answer['page']}: figure missing: {caption[:60]!r}"
-        assert _squash(answer["summary"]) in section, f"{answer['page']}: no {answer['summary']!r}"
-        # The summary's list is printed opened, not collapsed.
+
+
+def test_check_summaries_are_printed_in_the_appendix_only(book):
+    chapters, appendix = _sections(book)
+    for answer, section, part in zip(book["answers"], chapters, appendix, strict=True):
+        summary = _squash(answer["summary"])
+        assert summary not in section, f"{answer['page']}: its check summary is printed in the answer"
+        assert summary in part, f"{answer['page']}: no {answer['summary']!r} in the appendix"
         for statement in answer["checks"]:
-            shown = _squash(statement)[:60] in section
-            assert shown, f"{answer['page']}: check not shown: {statement[:60]!r}"
+            assert _squash(statement)[:60] in part, (
+                f"{answer['page']}: not in the appendix: {statement[:60]!r}"
+            )
 
 
 def test_figures_are_drawn_on_the_page_of_their_caption(book):
