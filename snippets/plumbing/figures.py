@@ -13,6 +13,7 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
 
 from snippets.plumbing.page_context import page  # noqa: E402
+from snippets.plumbing.xref import figure_number  # noqa: E402
 
 # Text and axes are drawn in this sentinel colour, then handed to CSS as `currentColor`,
 # so they follow the theme's text colour in light and in dark mode.
@@ -82,13 +83,32 @@ def svg_markup(fig: Figure, *, figure_id: str, title: str, description: str) -> 
     return re.sub(r"(<svg [^>]*>)", lambda m: m.group(1) + head, svg, count=1)
 
 
-def figure_html(fig: Figure, *, figure_id: str, title: str, description: str, caption: str) -> str:
-    """An HTML figure: inline SVG plus a caption numbered in page order ("Figure 2. ...")."""
+def figure_html(
+    fig: Figure,
+    *,
+    title: str,
+    description: str,
+    caption: str,
+    label: str | None = None,
+    figure_id: str | None = None,
+) -> str:
+    """An HTML figure: inline SVG plus a caption numbered in page order ("Figure 2. ...").
+
+    `label="fig-name"` makes it a cross-reference target (`@fig-name` in the prose): the label
+    must also appear in the page's Markdown, in the block that shows the figure, so every page
+    knows the figure's number before this page renders (see snippets/plumbing/xref.py). Without a
+    label, `figure_id` names the figure (its anchor is `fig-<figure_id>`).
+    """
+    if label is None and figure_id is None:
+        raise ValueError("figure_html needs label=\"fig-…\" (or, unlabelled, a figure_id)")
     context = page()
     context.figures += 1
     number = context.figures
-    svg = svg_markup(fig, figure_id=figure_id, title=title, description=description)
-    anchor = f"fig-{_slug(figure_id)}"
+    if label is not None:
+        figure_number(label, number)
+    name = label if label is not None else figure_id
+    svg = svg_markup(fig, figure_id=name, title=title, description=description)
+    anchor = label if label is not None else f"fig-{_slug(figure_id)}"
     return (
         f'<figure class="exec-figure" id="{anchor}">{svg}'
         f'<figcaption><span class="exec-figure__number">Figure {number}.</span> '

@@ -58,6 +58,11 @@ def _zensical_page(md: Markdown) -> tuple[str, Path] | None:
     return str(path).replace("\\", "/"), docs_dir
 
 
+def is_page_conversion(md: Markdown) -> bool:
+    """Whether `md` converts a page itself, not a nested conversion of a block's output."""
+    return _mkdocs_file(md) is not None or _zensical_page(md) is not None
+
+
 class _RecordPage(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         global current

@@ -1,0 +1,278 @@
+"""Cross-references and citations: a probe site shows the syntax works across pages, every
+reference of the real site shows the number its target shows, and each kind of mistake fails the
+strict build naming the page and line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from sitebuild import ROOT, build, copy_project
+
+from snippets.plumbing.citations import bibliography, citations_in, uncited
+from snippets.plumbing.xref import parse_page
+
+CHECK_PAGE = "question-5/5b.md"
+PROBE_A = r"""# Probe A
+
+## Setup {#sec-setup}
+
+$$
+\begin{equation}
+a = b
+\end{equation}
+$$ {#eq-first}
+
+An unnumbered display:
+
+$$
+x = y
+$$
+
+$$
+c = d
+$$ {#eq-second}
+
+Table: Two numbers, $x$ and $y$ {#tbl-two}
+
+| x | y |
+|---|---|
+| 1 | 2 |
+
+```python exec="on" html="1" session="probe"
+from snippets.plumbing.figures import figure_html, new_figure
+
+fig, ax = new_figure(2, 2)
+ax.plot([0, 1], [0, 1])
+print(figure_html(fig, label="fig-line", title="A line", description="A rising line.", caption="A line."))
+```
+
+See @eq-first and @eq-second, @tbl-two, @fig-line, @sec-setup, and @eq-other on the other page;
+the check @chk-q5b.formula. Cited [@ioffe2015, §3; @nocedal2006] and by @dauphin2014. Code is
+not a reference: `@eq-nothing`.
+
+## References
+"""
+
+PROBE_B = r"""# Probe B
+
+\begin{equation}
+e = f
+\end{equation} {#eq-other}
+
+Back to @eq-second and @fig-line on the first page, and to @sec-setup.
+"""
+
+
+def probe_project(tmp_path: Path, a: str = PROBE_A, b: str = PROBE_B, *, check_page: bool = True) -> Path:
+    """A copy of the project whose docs are the two probe pages, the bibliography and (for the
+    reference to a check) the check's page."""
+    project = copy_project(tmp_path / "project")
+    docs = project / "docs"
+    for path in docs.rglob("*.md"):
+        if not check_page or path.relative_to(docs).as_posix() != CHECK_PAGE:
+            path.unlink()
+    (docs / "probe").mkdir()
+    (docs / "index.md").write_text(a, encoding="utf-8")
+    (docs / "probe" / "b.md").write_text(b, encoding="utf-8")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    start = config.index("\nnav:\n") + 1
+    end = re.search(r"^\S", config[start + 5 :], re.MULTILINE).start() + start + 5
+    pages = "".join(f"  - {p}\n" for p in ["index.md", "probe/b.md"] + ([CHECK_PAGE] if check_page else []))
+    config = config[:start] + f"nav:\n{pages}\n" + config[end:]
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return project
+
+
+def _soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def shown_at(target) -> str:
+    """The number or title the reader sees at a reference's target element."""
+    if target.name == "figure":
+        return target.select_one(".exec-figure__number").get_text(strip=True).removesuffix(".")
+    if target.name == "strong":  # a table caption's number
+        return target.get_text(strip=True).removesuffix(".")
+    if target.name in {"h1", "h2", "h3", "h4", "h5", "h6"}:
+        for link in target.select("a.headerlink"):
+            link.decompose()
+        return _text(target)
+    if target.name == "li" and target.get("id", "").startswith("check-"):
+        return target.strong.get_text(strip=True)
+    tag = target.select_one(".katex-html .katex-tag")
+    assert tag is not None, f"no equation number at #{target.get('id')}"
+    return _text(tag)
+
+
+def _text(element) -> str:
+    """What a reader sees: KaTeX's zero-width spacers dropped."""
+    return element.get_text("", strip=True).replace("\u200b", "")
+
+
+def reference_mismatches(site: Path) -> tuple[int, list[str]]:
+    """How many references the site has, and each whose text is not what its target shows."""
+    count, wrong = 0, []
+    for page in sorted(site.rglob("*.html")):
+        for link in _soup(page).select("article a.xref"):
+            count += 1
+            url = urlsplit(link["href"])
+            target_page = (page.parent / url.path).resolve() if url.path else page
+            target = _soup(target_page).find(id=url.fragment)
+            where = f"{page.relative_to(site)}: {link.get_text()!r} -> {link['href']}"
+            if target is None:
+                wrong.append(f"{where}: no such target")
+            elif shown_at(target) != _text(link):
+                wrong.append(f"{where}: the target shows {shown_at(target)!r}")
+    return count, wrong
+
+
+@pytest.fixture(scope="module")
+def probe_site(tmp_path_factory) -> Path:
+    tmp_path = tmp_path_factory.mktemp("probe")
+    result = build(tmp_path / "site", probe_project(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return tmp_path / "site"
+
+
+@pytest.mark.build
+def test_the_probe_references_render_the_numbers_and_titles_they_point_to(probe_site):
+    links = {a["href"]: a.get_text() for a in _soup(probe_site / "index.html").select("a.xref")}
+    assert links == {
+        "#eq-first": "(1)",
+        "#eq-second": "(2)",
+        "#tbl-two": "Table 1",
+        "#fig-line": "Figure 1",
+        "#sec-setup": "Setup",
+        "probe/b.html#eq-other": "(1)",
+        "question-5/5b.html#check-q5b-formula": "The general formulas match the arrays for every size tried",
+    }
+    back = {a["href"]: a.get_text() for a in _soup(probe_site / "probe" / "b.html").select("a.xref")}
+    assert back == {
+        "../index.html#eq-second": "(2)",
+        "../index.html#fig-line": "Figure 1",
+        "../index.html#sec-setup": "Setup",
+    }
+
+
+@pytest.mark.build
+def test_equations_are_numbered_per_page_with_explicit_tags(probe_site):
+    first = _soup(probe_site / "index.html")
+    assert [_text(t) for t in first.select(".katex-html .katex-tag")] == ["(1)", "(2)"]
+    assert _text(first.select_one("#eq-second .katex-html .katex-tag")) == "(2)"
+    second = _soup(probe_site / "probe" / "b.html")
+    assert [_text(t) for t in second.select(".katex-html .katex-tag")] == ["(1)"]
+    # No equation is left to KaTeX's CSS counter, which runs on across the chapters of the PDF.
+    for soup in (first, second):
+        assert not soup.select(".katex-html .eqn-num")
+
+
+@pytest.mark.build
+def test_every_probe_reference_shows_its_targets_number(probe_site):
+    count, wrong = reference_mismatches(probe_site)
+    # Each page's own references plus the probe's reference to the real site's check are counted.
+    assert count == 10 and not wrong, wrong
+
+
+@pytest.mark.build
+def test_the_probe_cites_by_key_and_lists_what_it_cites(probe_site):
+    soup = _soup(probe_site / "index.html")
+    cited = [a.get_text() for a in soup.select("a.citation")]
+    assert cited == ["Ioffe & Szegedy, 2015", "Nocedal & Wright, 2006", "Dauphin et al. (2014)"]
+    assert "§3" in soup.select_one("span.citations").get_text()
+    heading = soup.find("h2", id="references")
+    listed = heading.find_next_sibling("ul", class_="references")
+    assert [li["id"] for li in listed.select("li")] == ["ref-dauphin2014", "ref-ioffe2015", "ref-nocedal2006"]
+    ioffe = listed.select_one("#ref-ioffe2015")
+    assert ioffe.select_one('a[href="https://arxiv.org/abs/1502.03167"]') is not None
+    assert not soup.select(".citation--unknown, .xref--broken")
+
+
+def _failed_build(tmp_path: Path, a: str = PROBE_A, b: str = PROBE_B) -> str:
+    """The log of a build that must fail (the probe without its check reference: faster)."""
+    a = a.replace("the check @chk-q5b.formula", "the check")
+    result = build(tmp_path / "site", probe_project(tmp_path, a, b, check_page=False))
+    log = result.stdout + result.stderr
+    assert result.returncode != 0, log
+    return log
+
+
+@pytest.mark.build
+def test_a_renamed_label_fails_the_build_naming_page_and_line(tmp_path):
+    log = _failed_build(tmp_path, b=PROBE_B.replace("{#eq-other}", "{#eq-renamed}"))
+    line = PROBE_A.splitlines().index(next(s for s in PROBE_A.splitlines() if "@eq-other" in s)) + 1
+    assert f"docs/index.md:{line}: broken reference @eq-other: no label 'eq-other' is defined" in log, log
+
+
+@pytest.mark.build
+def test_a_duplicate_label_fails_the_build_naming_both_places(tmp_path):
+    log = _failed_build(tmp_path, b=PROBE_B.replace("{#eq-other}", "{#eq-first}"))
+    assert "label 'eq-first' is defined more than once" in log, log
+    assert "docs/index.md:9" in log and "docs/probe/b.md:5" in log, log
+
+
+@pytest.mark.build
+def test_an_unknown_citation_key_fails_the_build_naming_page_and_line(tmp_path):
+    log = _failed_build(tmp_path, b=PROBE_B + "\nAs argued by [@nobody1999].\n\n## References\n")
+    line = PROBE_B.count("\n") + 2
+    assert f"docs/probe/b.md:{line}: unknown citation key @nobody1999" in log, log
+
+
+@pytest.mark.build
+def test_a_figure_whose_label_the_page_does_not_name_fails_the_build(tmp_path):
+    # The label is built at run time, so the scan cannot see it and cannot number it.
+    log = _failed_build(tmp_path, a=PROBE_A.replace('label="fig-line"', 'label="fig-" + "line"'))
+    assert "docs/index.md: figure 'fig-line' is the page's figure 1" in log, log
+
+
+@pytest.mark.build
+def test_a_hand_written_list_beside_cited_keys_fails_the_build(tmp_path):
+    log = _failed_build(tmp_path, a=PROBE_A + "\n- A. Author, *A book*, 1999.\n")
+    assert "a hand-written list under '## References'" in log, log
+
+
+def test_the_scan_numbers_displays_tables_and_figures_in_page_order():
+    parsed = parse_page(PROBE_A, "index.md")
+    numbers = {t.label: t.number for t in parsed.targets}
+    assert numbers == {"sec-setup": None, "eq-first": 1, "eq-second": 2, "tbl-two": 1, "fig-line": 1}
+    assert [label for _, label in parsed.references] == [
+        "eq-first",
+        "eq-second",
+        "tbl-two",
+        "fig-line",
+        "sec-setup",
+        "eq-other",
+        "chk-q5b.formula",
+    ]
+    assert [key for _, key in citations_in(PROBE_A)] == ["ioffe2015", "nocedal2006", "dauphin2014"]
+
+
+def test_the_bibliography_parses_and_every_work_has_a_label_and_a_year_or_shorthand():
+    works = bibliography(ROOT / "docs")
+    assert len(works) >= 30
+    for work in works.values():
+        assert work.authors and "{" not in work.authors, work
+        assert work.year or work.key.startswith(("pytorch-", "keras-", "mathoverflow")), work
+    # Cited by their keys, so keys are unique by construction; labels must be too.
+    labels = [(w.authors, w.year) for w in works.values() if w.year]
+    assert len(labels) == len(set(labels))
+
+
+@pytest.mark.build
+def test_every_reference_of_the_site_shows_its_targets_number(built_site):
+    _, wrong = reference_mismatches(built_site)
+    assert not wrong, wrong
+
+
+def test_uncited_lists_entries_no_page_cites(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "references.bib").write_text(
+        (ROOT / "docs" / "references.bib").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (docs / "a.md").write_text("Cited: [@ioffe2015].\n", encoding="utf-8")
+    missing = uncited(docs)
+    assert "ioffe2015" not in missing and "nocedal2006" in missing
