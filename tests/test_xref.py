@@ -15,7 +15,6 @@ from sitebuild import ROOT, build, copy_project
 from snippets.plumbing.citations import bibliography, citations_in, uncited
 from snippets.plumbing.xref import parse_page
 
-CHECK_PAGE = "question-5/5b.md"
 PROBE_A = r"""# Probe A
 
 ## Setup {#sec-setup}
@@ -51,11 +50,27 @@ print(figure_html(fig, label="fig-line", title="A line", description="A rising l
 ```
 
 See @eq-first and @eq-second, @tbl-two, @fig-line, @sec-setup, and @eq-other on the other page;
-the check @chk-q5b.formula. Cited [@ioffe2015, §3; @nocedal2006] and by @dauphin2014. Code is
+the check @chk-probe.sum. Cited [@ioffe2015, §3; @nocedal2006] and by @dauphin2014. Code is
 not a reference: `@eq-nothing`.
+
+```python exec="on" html="1" session="probe"
+from snippets.plumbing.check_report import show
+
+print(show("probe.sum"))
+```
 
 ## References
 """
+
+PROBE_CHECK = '''"""The probe page's check."""
+
+from snippets.plumbing.checks import check, equal
+
+
+@check("probe.sum", page="index.md", statement="One plus one is two")
+def _one_plus_one():
+    return equal(1 + 1, 2, what="1 + 1", scope="one case")
+'''
 
 PROBE_B = r"""# Probe B
 
@@ -67,22 +82,21 @@ Back to @eq-second and @fig-line on the first page, and to @sec-setup.
 """
 
 
-def probe_project(tmp_path: Path, a: str = PROBE_A, b: str = PROBE_B, *, check_page: bool = True) -> Path:
-    """A copy of the project whose docs are the two probe pages, the bibliography and (for the
-    reference to a check) the check's page."""
+def probe_project(tmp_path: Path, a: str = PROBE_A, b: str = PROBE_B) -> Path:
+    """A copy of the project whose docs are the two probe pages (and the bibliography), with a
+    snippet module registering the probe's check."""
     project = copy_project(tmp_path / "project")
     docs = project / "docs"
     for path in docs.rglob("*.md"):
-        if not check_page or path.relative_to(docs).as_posix() != CHECK_PAGE:
-            path.unlink()
+        path.unlink()
+    (project / "snippets" / "probe_check.py").write_text(PROBE_CHECK, encoding="utf-8")
     (docs / "probe").mkdir()
     (docs / "index.md").write_text(a, encoding="utf-8")
     (docs / "probe" / "b.md").write_text(b, encoding="utf-8")
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
     start = config.index("\nnav:\n") + 1
     end = re.search(r"^\S", config[start + 5 :], re.MULTILINE).start() + start + 5
-    pages = "".join(f"  - {p}\n" for p in ["index.md", "probe/b.md"] + ([CHECK_PAGE] if check_page else []))
-    config = config[:start] + f"nav:\n{pages}\n" + config[end:]
+    config = config[:start] + "nav:\n  - index.md\n  - probe/b.md\n\n" + config[end:]
     (project / "mkdocs.yml").write_text(config, encoding="utf-8")
     return project
 
@@ -148,7 +162,7 @@ def test_the_probe_references_render_the_numbers_and_titles_they_point_to(probe_
         "#fig-line": "Figure 1",
         "#sec-setup": "Setup",
         "probe/b.html#eq-other": "(1)",
-        "question-5/5b.html#check-q5b-formula": "The general formulas match the arrays for every size tried",
+        "#check-probe-sum": "One plus one is two",
     }
     back = {a["href"]: a.get_text() for a in _soup(probe_site / "probe" / "b.html").select("a.xref")}
     assert back == {
@@ -173,7 +187,6 @@ def test_equations_are_numbered_per_page_with_explicit_tags(probe_site):
 @pytest.mark.build
 def test_every_probe_reference_shows_its_targets_number(probe_site):
     count, wrong = reference_mismatches(probe_site)
-    # Each page's own references plus the probe's reference to the real site's check are counted.
     assert count == 10 and not wrong, wrong
 
 
@@ -192,9 +205,8 @@ def test_the_probe_cites_by_key_and_lists_what_it_cites(probe_site):
 
 
 def _failed_build(tmp_path: Path, a: str = PROBE_A, b: str = PROBE_B) -> str:
-    """The log of a build that must fail (the probe without its check reference: faster)."""
-    a = a.replace("the check @chk-q5b.formula", "the check")
-    result = build(tmp_path / "site", probe_project(tmp_path, a, b, check_page=False))
+    """The log of a build that must fail."""
+    result = build(tmp_path / "site", probe_project(tmp_path, a, b))
     log = result.stdout + result.stderr
     assert result.returncode != 0, log
     return log
@@ -204,28 +216,31 @@ def _failed_build(tmp_path: Path, a: str = PROBE_A, b: str = PROBE_B) -> str:
 def test_a_renamed_label_fails_the_build_naming_page_and_line(tmp_path):
     log = _failed_build(tmp_path, b=PROBE_B.replace("{#eq-other}", "{#eq-renamed}"))
     line = PROBE_A.splitlines().index(next(s for s in PROBE_A.splitlines() if "@eq-other" in s)) + 1
-    assert f"docs/index.md:{line}: broken reference @eq-other: no label 'eq-other' is defined" in log, log
+    assert "broken reference @eq-other: no label 'eq-other' is defined on any page" in log, log
+    assert f"on docs/index.md:{line}" in log, log
 
 
 @pytest.mark.build
 def test_a_duplicate_label_fails_the_build_naming_both_places(tmp_path):
     log = _failed_build(tmp_path, b=PROBE_B.replace("{#eq-other}", "{#eq-first}"))
     assert "label 'eq-first' is defined more than once" in log, log
-    assert "docs/index.md:9" in log and "docs/probe/b.md:5" in log, log
+    assert "(also at docs/probe/b.md:5)\n           on docs/index.md:9" in log, log
+    assert "(also at docs/index.md:9)\n           on docs/probe/b.md:5" in log, log
 
 
 @pytest.mark.build
 def test_an_unknown_citation_key_fails_the_build_naming_page_and_line(tmp_path):
     log = _failed_build(tmp_path, b=PROBE_B + "\nAs argued by [@nobody1999].\n\n## References\n")
     line = PROBE_B.count("\n") + 2
-    assert f"docs/probe/b.md:{line}: unknown citation key @nobody1999" in log, log
+    assert "unknown citation key @nobody1999: no entry 'nobody1999' in docs/references.bib" in log, log
+    assert f"on docs/probe/b.md:{line}" in log, log
 
 
 @pytest.mark.build
 def test_a_figure_whose_label_the_page_does_not_name_fails_the_build(tmp_path):
     # The label is built at run time, so the scan cannot see it and cannot number it.
     log = _failed_build(tmp_path, a=PROBE_A.replace('label="fig-line"', 'label="fig-" + "line"'))
-    assert "docs/index.md: figure 'fig-line' is the page's figure 1" in log, log
+    assert "figure 'fig-line' is the page's figure 1, but the page's Markdown never names it" in log, log
 
 
 @pytest.mark.build
@@ -245,7 +260,7 @@ def test_the_scan_numbers_displays_tables_and_figures_in_page_order():
         "fig-line",
         "sec-setup",
         "eq-other",
-        "chk-q5b.formula",
+        "chk-probe.sum",
     ]
     assert [key for _, key in citations_in(PROBE_A)] == ["ioffe2015", "nocedal2006", "dauphin2014"]
 

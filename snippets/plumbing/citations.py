@@ -12,7 +12,6 @@ page and line. `uncited` lists the entries no page cites.
 from __future__ import annotations
 
 import html
-import logging
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -22,11 +21,9 @@ from markdown import Extension, Markdown
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 
+from snippets.plumbing import failures
 from snippets.plumbing.page_context import is_page_conversion, page
 from snippets.plumbing.xref import REFERENCE, prose_lines, without_code
-
-# Under the `mkdocs` logger, so a warning fails `mkdocs build --strict`.
-log = logging.getLogger("mkdocs.extensions.citations")
 
 BIB_NAME = "references.bib"
 KEY = r"(?!(?:eq|fig|tbl|sec|chk|val)-)[A-Za-z][\w:-]*\w"
@@ -157,27 +154,25 @@ class _GenerateReferences(Preprocessor):
         try:
             works = bibliography(context.docs_dir)
         except Exception as error:  # noqa: BLE001 (reported, naming the file)
-            log.warning("docs/%s: cannot read the bibliography: %s", BIB_NAME, error)
+            failures.report(
+                f"cannot read the bibliography: {error}", page=f"docs/{BIB_NAME}", kind="citation"
+            )
             return lines
         for line, key in cited:
             if key not in works:
-                log.warning(
-                    "docs/%s:%d: unknown citation key @%s: no entry %r in docs/%s",
-                    context.src_uri,
-                    line,
-                    key,
-                    key,
-                    BIB_NAME,
+                failures.report(
+                    f"unknown citation key @{key}: no entry {key!r} in docs/{BIB_NAME}",
+                    line=line,
+                    kind="citation",
                 )
         headings = [
             i for i, line, fenced in prose_lines(lines) if not fenced and REFERENCES_HEADING.match(line)
         ]
         heading = headings[0] if headings else None
         if heading is None:
-            log.warning(
-                "%s: cites %d work(s) but has no '## References' heading for their list",
-                context.label,
-                len({k for _, k in cited}),
+            count = len({k for _, k in cited})
+            failures.report(
+                f"the page cites {count} work(s) but has no '## References' heading", kind="citation"
             )
             return lines
         ends = [
@@ -188,11 +183,11 @@ class _GenerateReferences(Preprocessor):
         end = ends[0] if ends else len(lines)
         written = [i for i in range(heading + 1, end) if lines[i].strip()]
         if written:
-            log.warning(
-                "docs/%s:%d: a hand-written list under '## References' on a page that cites by key: "
+            failures.report(
+                "a hand-written list under '## References' on a page that cites by key: "
                 "remove it, the list is generated from the keys cited",
-                context.src_uri,
-                written[0] + 1,
+                line=written[0] + 1,
+                kind="citation",
             )
             return lines
         keys = [key for _, key in cited if key in works]
@@ -222,13 +217,11 @@ def _resolve(key: str) -> Work | None:
     work = bibliography(context.docs_dir).get(key)
     scanned = key in _seen.get(context.src_uri, set())
     if work is None and not scanned:
-        log.warning("%s: unknown citation key @%s in a block's output", context.label, key)
+        failures.report(f"unknown citation key @{key} in a block's output", kind="citation")
     elif work is not None and not scanned and key not in _listed.get(context.src_uri, set()):
-        log.warning(
-            "%s: @%s is cited in a block's output, which the References list cannot see: "
-            "cite it in the page's prose",
-            context.label,
-            key,
+        failures.report(
+            f"@{key} is cited in a block's output, not seen by the References list: cite it in the prose",
+            kind="citation",
         )
     return work
 

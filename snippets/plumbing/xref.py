@@ -19,7 +19,6 @@ by `figure_html` at build time; it checks the number against the scan (`figure_n
 from __future__ import annotations
 
 import html
-import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -29,10 +28,8 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
+from snippets.plumbing import failures
 from snippets.plumbing.page_context import is_page_conversion, page
-
-# Under the `mkdocs` logger, so a warning fails `mkdocs build --strict`.
-log = logging.getLogger("mkdocs.extensions.xref")
 
 NAME = r"[A-Za-z0-9](?:[\w.:-]*\w)?"
 REFERENCE = re.compile(rf"(?<![\w@./-])@(?P<label>(?:eq|fig|tbl|sec|chk|val)-{NAME})")
@@ -103,7 +100,7 @@ class PageLabels:
         default_factory=dict
     )  # line -> (n, caption, label)
     references: list[tuple[int, str]] = field(default_factory=list)  # (1-based line, label)
-    problems: list[str] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (1-based line, cause)
     figures: list[str] = field(default_factory=list)  # figure labels in page order
 
 
@@ -178,9 +175,7 @@ def parse_page(text: str, src_uri: str) -> PageLabels:
         for match in REFERENCE.finditer(without_code(line)):
             found.references.append((index + 1, match["label"]))
     if display_start is not None:
-        found.problems.append(
-            f"docs/{src_uri}:{display_start + 1}: display math opened with $$ is never closed"
-        )
+        found.problems.append((display_start + 1, "display math is opened and never closed"))
     return found
 
 
@@ -190,15 +185,12 @@ def _close_display(found: PageLabels, lines: list[str], first: int, last: int, e
     label = label_match["label"] if label_match else None
     body = "\n".join(lines[first : last + 1])
     environments = len(NUMBERED_ENV.findall(body))
-    where = f"docs/{found.page}:{first + 1}"
     if HAND_TAG.search(body):
         found.problems.append(
-            f"{where}: a hand-typed \\tag; numbers are assigned by the build (label it {{#eq-…}})"
+            (first + 1, "a hand-typed \\tag: the build numbers equations (label it {#eq-…})")
         )
     if environments > 1:
-        found.problems.append(
-            f"{where}: {environments} equation environments in one display; use one per $$ block"
-        )
+        found.problems.append((first + 1, f"{environments} equation environments in one display: use one"))
     number = None
     if environments or label:
         equations += 1
@@ -306,13 +298,11 @@ def figure_number(label: str, number: int) -> None:
     expected = parsed.figures if parsed else []
     if number > len(expected) or expected[number - 1] != label:
         scanned = expected.index(label) + 1 if label in expected else None
-        log.warning(
-            "%s: figure %r is the page's figure %d, but the page's Markdown %s: pass label=\"fig-…\" "
-            "to every figure_html call of the page, in the blocks that show them",
-            context.label,
-            label,
-            number,
-            f"gives it number {scanned}" if scanned else 'never names it (label="…" in a block)',
+        failures.report(
+            f"figure {label!r} is the page's figure {number}, but the page's Markdown "
+            + (f"gives it number {scanned}" if scanned else 'never names it (label="…" in a block)')
+            + ': pass label="fig-…" to every figure_html call of the page, in the blocks that show them',
+            kind="reference",
         )
 
 
@@ -325,21 +315,21 @@ class _NumberAndCheck(Preprocessor):
             return lines
         parsed = parse_page("\n".join(lines), context.src_uri)
         index = site_index(context.docs_dir)
-        for problem in parsed.problems:
-            log.warning("%s", problem)
+        for line, cause in parsed.problems:
+            failures.report(cause, line=line, kind="reference")
         for target in parsed.targets:
             others = [t for t in index.targets.get(target.label, []) if t != target]
             if others:
-                log.warning(
-                    "%s: label %r is defined more than once (also at %s)",
-                    target.where,
-                    target.label,
-                    ", ".join(t.where for t in others),
+                also = ", ".join(t.where for t in others)
+                failures.report(
+                    f"label {target.label!r} is defined more than once (also at {also})",
+                    line=target.line,
+                    kind="reference",
                 )
         for line, label in parsed.references:
             _, why = resolve(label, context.docs_dir)
             if why:
-                log.warning("docs/%s:%d: broken reference @%s: %s", context.src_uri, line, label, why)
+                failures.report(f"broken reference @{label}: {why}", line=line, kind="reference")
         out = lines[:]
         labelled: dict[int, str] = {}
         for display in parsed.displays:
@@ -392,10 +382,10 @@ class _AnchorEquations(Postprocessor):
             return text
         context = page()
         for untagged in UNTAGGED_HTML.finditer(text):
-            log.warning(
-                "%s: a numbered equation the build did not number (in a block's output?): %s",
-                context.label,
-                untagged.group(0)[len('<div class="arithmatex">') :][:80],
+            formula = html.unescape(untagged.group(0)[len('<div class="arithmatex">') :])[:80]
+            failures.report(
+                f"a numbered equation the build did not number (in a block's output?): {formula!r}",
+                kind="reference",
             )
         labels = _equation_labels.get(context.src_uri, {})
         if not labels:
@@ -424,7 +414,7 @@ class _Reference(InlineProcessor):
         if target is None:
             # Reported with its line by the preprocessor; blocks' output has no line to name.
             if not is_page_conversion(self.md):
-                log.warning("%s: broken reference @%s in a block's output: %s", context.label, label, why)
+                failures.report(f"broken reference @{label} in a block's output: {why}", kind="reference")
             link = f'<a class="xref xref--broken">@{html.escape(label)}??</a>'
         else:
             where = _page_title(target.page, context.docs_dir)
