@@ -1,0 +1,227 @@
+"""Question 5c's figures: the data each draws is a registered value, checked against another computation."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from snippets.plumbing.checks import cases, check, close, frequency, samples, within_uncertainty
+from snippets.plumbing.figures import figure_html, new_figure
+from snippets.plumbing.values import FigureData, computed, shown, value
+from snippets.q5c_drift import RECOMPUTE_BATCHES, training_with_drift
+from snippets.q5c_layer import PAGE, TRAINING_BATCH
+from snippets.q5c_running_stats import (
+    BATCH,
+    MOMENTUM,
+    POP_MEAN,
+    POP_VAR,
+    RUNS,
+    STEPS,
+    biased_target,
+    ema_expectation,
+    ema_variance,
+    simulate_running_stats,
+    statistic_variances,
+)
+from snippets.q5c_small_batches import (
+    BATCH_SIZES,
+    DRAWS,
+    TEST_INPUT,
+    independent_run,
+    inference_output_of_test_input,
+    output_across_batch_mates,
+)
+
+BLUE, PURPLE, GREEN, GREY, ORANGE = "#3b8fd9", "#b26fce", "#2ca58d", "#8c8c8c", "#d55e00"
+
+# --- Figure: one input's training-mode output against the test batch size ------------------------
+
+
+@value("q5c.small-batch-curves", statement="percentiles and mean of the output per test batch size")
+def small_batch_curves() -> FigureData:
+    outputs = output_across_batch_mates()
+    return FigureData(m=np.array(BATCH_SIZES),
+                      low=np.array([np.percentile(outputs[m], 5) for m in BATCH_SIZES]),
+                      high=np.array([np.percentile(outputs[m], 95) for m in BATCH_SIZES]),
+                      mean=np.array([outputs[m].mean() for m in BATCH_SIZES]))
+
+
+@check("q5c.small-batch-figure", page=PAGE,
+       statement="Figure 1's band holds 5 % and 95 % of an independent simulation's outputs, "
+                 "and its mean curve agrees with that simulation")
+def small_batch_figure_matches_an_independent_run():
+    data = computed("q5c.small-batch-curves")
+    outcomes = []
+    for m in cases("m", BATCH_SIZES[2:]):  # from m = 4: for m = 2 nearly all outputs sit at ±1
+        row, other = BATCH_SIZES.index(m), independent_run(m)
+        outcomes.append(frequency(int(np.sum(other < data["low"][row])), other.size, 0.05,
+                                  what=f"m = {m}: share below the band", unit="independent draws"))
+        outcomes.append(frequency(int(np.sum(other < data["high"][row])), other.size, 0.95,
+                                  what=f"m = {m}: share below the band's top", unit="independent draws"))
+        standard_error = float(other.std(ddof=1) / np.sqrt(other.size))
+        outcomes.append(within_uncertainty(float(data["mean"][row]), standard_error, float(other.mean()),
+                                           what=f"m = {m}: mean curve vs independent mean"))
+    return outcomes
+
+
+def _widest(data: FigureData) -> tuple[int, float]:
+    widths = data["high"] - data["low"]
+    return int(data["m"][np.argmax(widths)]), float(widths.max())
+
+
+def small_batch_figure() -> str:
+    """The training-mode output of one fixed input against the batch size, with the inference output."""
+    data, reference = shown("q5c.small-batch-curves"), inference_output_of_test_input()
+    fig, ax = new_figure(6.4, 3.3)
+    ax.fill_between(data["m"], data["low"], data["high"], alpha=0.3, linewidth=0, color=BLUE,
+                    label="training mode: 5th to 95th percentile")
+    ax.plot(data["m"], data["mean"], marker="o", markersize=4, color=BLUE, label="training mode: mean")
+    ax.axhline(reference, linestyle="--", linewidth=1.4, color=PURPLE, label="inference mode")
+    ax.axvline(TRAINING_BATCH, linestyle=":", linewidth=1.2, color=GREY, label="training batch size")
+    fine = np.geomspace(1, 4, 40)
+    ax.plot(fine, np.sqrt(fine - 1), linestyle=":", linewidth=1.4, color=ORANGE, label=r"bound $\sqrt{m-1}$")
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(data["m"], [str(m) for m in data["m"]])
+    ax.set_xlabel("test batch size m")
+    ax.set_ylabel(f"output for the input {TEST_INPUT:g}")
+    ax.set_ylim(-1.1, 2.6)
+    ax.legend(loc="lower right", fontsize=8)
+    widest_m, widest = _widest(data)
+    last = len(data["m"]) - 1
+    return figure_html(
+        fig, figure_id="q5c-small-batches",
+        title="One input's training-mode output against the test batch size",
+        description=(
+            f"For a fixed standardized input {TEST_INPUT:g} placed among random batch-mates, the band from "
+            f"the 5th to the 95th percentile and the mean of the training-mode output over {DRAWS} batches "
+            f"of each size from 1 to {data['m'][last]}, on a logarithmic axis, against the constant "
+            f"inference-mode output {reference:.2f}. A batch of one gives exactly 0. For a batch of two the "
+            f"outputs sit at plus or minus 1, mean {data['mean'][1]:.2f}. The band is widest at m = "
+            f"{widest_m} ({widest:.2f} wide) and narrows to {data['high'][last] - data['low'][last]:.2f} at "
+            f"m = {data['m'][last]}, while the mean rises towards the inference output, reaching "
+            f"{data['mean'][last]:.2f}."),
+        caption=(
+            f"The same input, {TEST_INPUT:g} standard deviations above the mean, normalized with the "
+            f"statistics of {DRAWS} random test batches of each size (the training batch size, "
+            f"{TRAINING_BATCH}, dotted). Small batches pull the output towards 0 and spread it more than the "
+            "training batch size does; with two "
+            "examples it is ±δ/√(δ² + ε), within ε/(2δ²) of ±1, and in general |x̂| ≤ √(m − 1)."),
+    )
+
+
+# --- Figure: the running statistics against the training step -----------------------------------
+
+
+@value("q5c.running-curves", statement="theory band and simulated running statistics, per step")
+def running_curves() -> FigureData:
+    means, variances, _ = simulate_running_stats()
+    t = np.arange(STEPS + 1)
+    return FigureData(t=t, mean_expected=ema_expectation(0.0, POP_MEAN, t),
+                      mean_sd=np.sqrt(ema_variance(statistic_variances()["mean"], t)),
+                      var_expected=ema_expectation(1.0, POP_VAR, t),
+                      var_sd=np.sqrt(ema_variance(statistic_variances()["unbiased var"], t)),
+                      mean_runs=means.mean(axis=1), var_runs=variances.mean(axis=1),
+                      mean_three=means[:, :3], var_three=variances[:, :3])
+
+
+def band_by_recursion(start: float, target: float, statistic_variance: float):
+    """E and s.d. of the running average, step by step: E ← (1 − α)E + α target, V ← (1 − α)²V + α² Var."""
+    expected, variance = [start], [0.0]
+    for _ in range(STEPS):
+        expected.append((1 - MOMENTUM) * expected[-1] + MOMENTUM * target)
+        variance.append((1 - MOMENTUM) ** 2 * variance[-1] + MOMENTUM**2 * statistic_variance)
+    return np.array(expected), np.sqrt(variance)
+
+
+@check("q5c.running-figure", page=PAGE,
+       statement="Figure 2's band is the recursion's mean ± 1 s.d., and its mean-of-runs curve "
+                 "follows the band's centre")
+def running_figure_matches_the_recursion():
+    data, variances = computed("q5c.running-curves"), simulate_running_stats()[1]
+    mean_band = band_by_recursion(0.0, POP_MEAN, statistic_variances()["mean"])
+    var_band = band_by_recursion(1.0, POP_VAR, statistic_variances()["unbiased var"])
+    outcomes = []
+    for name, band in (("mean", mean_band), ("var", var_band)):
+        outcomes.append(close(data[f"{name}_expected"], band[0], rtol=1e-12,
+                              what=f"{name} band centre vs recursion"))
+        outcomes.append(close(data[f"{name}_sd"], band[1], rtol=1e-12, atol=1e-15,
+                              what=f"{name} band half-width vs recursion"))
+    for t in cases("step", (10, 50)):
+        standard_error = float(variances[t].std(ddof=1) / np.sqrt(RUNS))
+        outcomes.append(within_uncertainty(float(data["var_runs"][t]), standard_error, float(var_band[0][t]),
+                                           what=f"mean of runs, running variance, step {t}",
+                                           scope=samples(RUNS, "runs")))
+    return outcomes
+
+
+def running_stats_figure() -> str:
+    """Two panels: running mean and running variance against the step, with the theory's ±1 s.d. band."""
+    data = shown("q5c.running-curves")
+    fig, axes = new_figure(6.6, 3.4, ncols=2)
+    panels = ((axes[0], "mean", POP_MEAN, "running mean", r"population mean $\mu$"),
+              (axes[1], "var", POP_VAR, "running variance", r"population variance $\sigma^2$"))
+    for ax, key, target, ylabel, target_label in panels:
+        centre, sd = data[f"{key}_expected"], data[f"{key}_sd"]
+        ax.fill_between(data["t"], centre - sd, centre + sd, alpha=0.25, linewidth=0, color=BLUE,
+                        label="theory: mean ± 1 s.d.")
+        for run in range(3):
+            ax.plot(data["t"], data[f"{key}_three"][:, run], linewidth=0.9, alpha=0.8, color=PURPLE,
+                    label="three single runs" if run == 0 else None)
+        ax.plot(data["t"], data[f"{key}_runs"], linewidth=2, color=GREEN, label=f"mean of {RUNS} runs")
+        ax.axhline(target, linestyle="--", linewidth=1.2, color=GREY, label=target_label)
+        ax.set_xlabel("training step")
+        ax.set_ylabel(ylabel)
+    axes[1].axhline(biased_target(), linestyle=":", linewidth=1.4, color=ORANGE,
+                    label=r"$(m-1)\sigma^2/m$: biased target")
+    for ax in axes:
+        ax.legend(loc="lower right", fontsize=7)
+    return figure_html(
+        fig, figure_id="q5c-running-statistics",
+        title="Running mean and running variance converging to the population values",
+        description=(
+            f"Two panels against the training step, 0 to {STEPS}. Left: the running mean starts at 0 and "
+            f"rises to the population mean {POP_MEAN:g}. Right: the running variance starts at 1 and rises "
+            f"to the population variance {POP_VAR:g}, above the dotted level {biased_target():g} where an "
+            "average of biased batch variances would settle. Three single runs keep fluctuating around the "
+            f"population value inside a shaded band that is {2 * data['var_sd'][-1]:.2f} wide at the last "
+            f"step; the mean of {RUNS} runs follows the band's centre."),
+        caption=(
+            f"Running statistics of one feature drawn from N({POP_MEAN:g}, {POP_VAR:g}), batches of {BATCH}, "
+            f"momentum {MOMENTUM:g}. The shaded band is the exact mean ± 1 standard deviation of the running "
+            f"average: single runs never stop fluctuating on that scale, while their mean over {RUNS} runs "
+            "settles on the population value. The variance converges to σ² because each step averages in the "
+            "unbiased m/(m − 1)·σ_B²."),
+    )
+
+
+# --- Figure: a drifting feature ------------------------------------------------------------------
+
+
+def drift_figure() -> str:
+    """The drifting feature's population mean, the running mean behind it, and the recomputed value."""
+    data = shown("q5c.drift-curves")
+    recomputed = float(training_with_drift()["recomputed"].mean())
+    fig, ax = new_figure(6.4, 3.2)
+    ax.plot(data["t"], data["population"], color=GREY, linestyle="--", linewidth=1.4,
+            label="population mean under the current weights")
+    ax.plot(data["t"], data["one_run"], color=PURPLE, linewidth=0.9, alpha=0.8, label="running mean, one run")
+    ax.plot(data["t"], data["running"], color=GREEN, linewidth=2, label="running mean, mean of runs")
+    ax.plot([data["t"][-1]], [recomputed], marker="D", markersize=7, color=ORANGE, linestyle="none",
+            label="recomputed with the final network")
+    ax.set_xlabel("training step")
+    ax.set_ylabel("feature mean")
+    ax.legend(loc="upper left", fontsize=8)
+    last = len(data["t"]) - 1
+    return figure_html(
+        fig, figure_id="q5c-drift",
+        title="Running mean lagging a drifting feature",
+        description=(
+            f"Against the training step, 0 to {data['t'][last]}: a dashed line rising steadily from "
+            f"{data['population'][0]:g} to {data['population'][last]:.2f}, the feature's mean under the "
+            "weights of each step; below it, parallel after the first few dozen steps, the running mean "
+            f"(one run and the mean of runs), ending at {data['running'][last]:.2f}; and at the last step a "
+            f"diamond at {recomputed:.2f}, the mean recomputed with the final network."),
+        caption=(
+            "A feature whose mean rises during training. The running mean trails it by (1 − α)d/α, so "
+            f"at the end it describes an older network; {RECOMPUTE_BATCHES} batches through the frozen "
+            "final network (Ioffe & Szegedy's Algorithm 2, PreciseBN) give its actual mean."),
+    )
