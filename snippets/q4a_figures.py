@@ -98,11 +98,11 @@ def quadratic_model_plot():
     return fig
 
 
-def quadratic_model_figure() -> str:
+def quadratic_model_figure(label: str = "fig-q4a-quadratic-model") -> str:
     """f along a direction against its quadratic model, and the quotient whose limit is ½vᵀHv."""
     return figure_html(
         quadratic_model_plot(),
-        figure_id="q4a-quadratic-model",
+        label=label,
         title="Functions along a direction compared with their quadratic Taylor models",
         description=(
             "Three panels over t from -1 to 1. (a) For the bowl x^2 + xy + y^2 + y^4 along its two Hessian "
@@ -186,13 +186,13 @@ def landscape_plot():
     return fig
 
 
-def landscape_figure() -> str:
+def landscape_figure(label: str = "fig-q4a-landscapes") -> str:
     """Surfaces and contours of a non-singular minimum, x² + y⁴ and x² + y³."""
     positive = ", ".join(f"{lv:g}" for lv in LEVELS if lv > 0)
     negative = ", ".join(f"{lv:g}" for lv in LEVELS if lv < 0)
     return figure_html(
         landscape_plot(),
-        figure_id="q4a-landscapes",
+        label=label,
         title="Surfaces and contour lines of three functions with a critical point at the origin",
         description=(
             "One row per function: a surface over the square from -1 to 1 in x and y, and beside it contour "

@@ -235,7 +235,7 @@ def the_escape_figure_draws_the_ceiling():
     ]
 
 
-def escape_figure() -> str:
+def escape_figure(label: str = "fig-q4c-escape-steps") -> str:
     """Figure: steps to escape against ε, one panel per curvature ratio; a log ε axis shows k ∝ ln(1/ε)."""
     data = shown("q4c.escape-curves")
     fig, panels = new_figure(WIDTH, 6.6, nrows=len(FIGURE_RATIOS), sharex=True)
@@ -276,7 +276,7 @@ def escape_figure() -> str:
     )
     return figure_html(
         fig,
-        figure_id="q4c-escape-steps",
+        label=label,
         title="Steps to escape a saddle against the starting offset",
         description=(
             "Three panels, one per ratio |λ₋|/λ_max, sharing a logarithmic axis of the starting offset "

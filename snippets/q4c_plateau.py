@@ -181,7 +181,7 @@ def the_plateau_figure_draws_the_runs():
     ]
 
 
-def plateau_figure() -> str:
+def plateau_figure(label: str = "fig-q4c-plateau") -> str:
     """Figure: loss and gradient norm against iteration on the quartic, from three starts."""
     data = shown("q4c.plateau-curves")
     fig, (top, bottom) = new_figure(WIDTH, 6.0, nrows=2, sharex=True)
@@ -230,7 +230,7 @@ def plateau_figure() -> str:
     fast_done = int(np.argmax(data[f"loss {PLATEAU_EPSILONS[0]:g}"] < -0.25 + PLATEAU_BAND))
     return figure_html(
         fig,
-        figure_id="q4c-plateau",
+        label=label,
         title="Loss and gradient norm of gradient descent passing a saddle",
         description=(
             f"Two panels sharing the iteration axis from 0 to {PLATEAU_STEPS}, for gradient descent "

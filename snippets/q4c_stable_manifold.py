@@ -121,7 +121,7 @@ def the_drawn_paths_follow_the_closed_form():
     ]
 
 
-def trajectories_figure() -> str:
+def trajectories_figure(label: str = "fig-q4c-trajectories") -> str:
     """Figure: contours of (x² − y²)/2 and gradient-descent paths from four starts."""
     paths = shown("q4c.trajectories")
     fig, ax = new_figure(WIDTH, 6.6)
@@ -161,7 +161,7 @@ def trajectories_figure() -> str:
     levels = ", ".join(signed(v) for v in CONTOUR_LEVELS)
     return figure_html(
         fig,
-        figure_id="q4c-trajectories",
+        label=label,
         title="Gradient descent paths near the saddle of (x² − y²)/2",
         description=(
             f"Contour lines of f(x, y) = (x² − y²)/2 at levels {levels} on the square from −1.5 to "
