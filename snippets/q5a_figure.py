@@ -27,7 +27,7 @@ def error_versus_step(steps: np.ndarray = STEPS, case: tuple[int, int, int] = CA
     return {name: np.array(err) for name, err in errors.items()}
 
 
-def error_figure() -> str:
+def error_figure(label: str) -> str:
     """Log-log plot of the gradient-check error against h, with the tolerance and the step used."""
     errors = error_versus_step()
     fig, ax = new_figure(6.4, 3.4)
@@ -47,7 +47,7 @@ def error_figure() -> str:
     used = {name: err[np.argmin(np.abs(STEPS - FD_STEP))] for name, err in errors.items()}
     n, d, _ = CASE
     return figure_html(
-        fig, figure_id="q5a-gradient-check",
+        fig, label=label,
         title="Gradient-check error against the finite-difference step",
         description=(f"Log-log plot of the relative error between batchnorm_backward and central "
                      f"finite differences, for the input, gamma and beta gradients, against the step h "

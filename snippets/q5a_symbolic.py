@@ -90,7 +90,7 @@ def closed_forms_through_sums() -> dict[str, object]:
 
 
 @check("q5a.general-m", page=PAGE,
-       statement="For every batch size m, sympy's ∂L/∂β, ∂L/∂γ and ∂L/∂x equal equations (1) to (3)")
+       statement="For every batch size m, sympy's ∂L/∂β, ∂L/∂γ and ∂L/∂x equal the closed forms")
 def closed_forms_hold_for_every_m():
     derived, closed = gradients_by_chain_rule(), closed_forms_through_sums()
     return [identity(derived[name], closed[name], what=f"{name}, m symbolic") for name in derived]

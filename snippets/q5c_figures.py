@@ -46,8 +46,8 @@ def small_batch_curves() -> FigureData:
 
 
 @check("q5c.small-batch-figure", page=PAGE,
-       statement="Figure 1's band holds 5 % and 95 % of an independent simulation's outputs, "
-                 "and its mean curve agrees with that simulation")
+       statement="The small-batch figure's band holds 5 % and 95 % of an independent simulation's "
+                 "outputs, and its mean curve agrees with that simulation")
 def small_batch_figure_matches_an_independent_run():
     data = computed("q5c.small-batch-curves")
     outcomes = []
@@ -68,7 +68,7 @@ def _widest(data: FigureData) -> tuple[int, float]:
     return int(data["m"][np.argmax(widths)]), float(widths.max())
 
 
-def small_batch_figure() -> str:
+def small_batch_figure(label: str) -> str:
     """The training-mode output of one fixed input against the batch size, with the inference output."""
     data, reference = shown("q5c.small-batch-curves"), inference_output_of_test_input()
     fig, ax = new_figure(6.4, 3.3)
@@ -88,7 +88,7 @@ def small_batch_figure() -> str:
     widest_m, widest = _widest(data)
     last = len(data["m"]) - 1
     return figure_html(
-        fig, figure_id="q5c-small-batches",
+        fig, label=label,
         title="One input's training-mode output against the test batch size",
         description=(
             f"For a fixed standardized input {TEST_INPUT:g} placed among random batch-mates, the band from "
@@ -133,8 +133,8 @@ def band_by_recursion(start: float, target: float, statistic_variance: float):
 
 
 @check("q5c.running-figure", page=PAGE,
-       statement="Figure 2's band is the recursion's mean ± 1 s.d., and its mean-of-runs curve "
-                 "follows the band's centre")
+       statement="The running-statistics figure's band is the recursion's mean ± 1 s.d., and its "
+                 "mean-of-runs curve follows the band's centre")
 def running_figure_matches_the_recursion():
     data, variances = computed("q5c.running-curves"), simulate_running_stats()[1]
     mean_band = band_by_recursion(0.0, POP_MEAN, statistic_variances()["mean"])
@@ -153,7 +153,7 @@ def running_figure_matches_the_recursion():
     return outcomes
 
 
-def running_stats_figure() -> str:
+def running_stats_figure(label: str) -> str:
     """Two panels: running mean and running variance against the step, with the theory's ±1 s.d. band."""
     data = shown("q5c.running-curves")
     fig, axes = new_figure(6.6, 3.4, ncols=2)
@@ -175,7 +175,7 @@ def running_stats_figure() -> str:
     for ax in axes:
         ax.legend(loc="lower right", fontsize=7)
     return figure_html(
-        fig, figure_id="q5c-running-statistics",
+        fig, label=label,
         title="Running mean and running variance converging to the population values",
         description=(
             f"Two panels against the training step, 0 to {STEPS}. Left: the running mean starts at 0 and "
@@ -196,7 +196,7 @@ def running_stats_figure() -> str:
 # --- Figure: a drifting feature ------------------------------------------------------------------
 
 
-def drift_figure() -> str:
+def drift_figure(label: str) -> str:
     """The drifting feature's population mean, the running mean behind it, and the recomputed value."""
     data = shown("q5c.drift-curves")
     recomputed = float(training_with_drift()["recomputed"].mean())
@@ -212,7 +212,7 @@ def drift_figure() -> str:
     ax.legend(loc="upper left", fontsize=8)
     last = len(data["t"]) - 1
     return figure_html(
-        fig, figure_id="q5c-drift",
+        fig, label=label,
         title="Running mean lagging a drifting feature",
         description=(
             f"Against the training step, 0 to {data['t'][last]}: a dashed line rising steadily from "
