@@ -291,3 +291,31 @@ def test_uncited_lists_entries_no_page_cites(tmp_path):
     (docs / "a.md").write_text("Cited: [@ioffe2015].\n", encoding="utf-8")
     missing = uncited(docs)
     assert "ioffe2015" not in missing and "nocedal2006" in missing
+
+
+DOCS = ROOT / "docs"
+PAGES = sorted(p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md"))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_reference_and_citation_key_on_the_page_resolves(page):
+    """The build's own checks, without a build: labels defined once, keys in the bibliography."""
+    from snippets.plumbing.xref import resolve, site_index
+
+    text = (DOCS / page).read_text(encoding="utf-8")
+    parsed = parse_page(text, page)
+    broken = [
+        f"docs/{page}:{line}: @{label}: {why}"
+        for line, label in parsed.references
+        if (why := resolve(label, DOCS)[1])
+    ]
+    index = site_index(DOCS)
+    duplicated = [t.where for t in parsed.targets if len(index.targets[t.label]) > 1]
+    works = bibliography(DOCS)
+    unknown = [f"docs/{page}:{line}: @{key}" for line, key in citations_in(text) if key not in works]
+    assert not (broken or duplicated or unknown or parsed.problems), (
+        broken,
+        duplicated,
+        unknown,
+        parsed.problems,
+    )
