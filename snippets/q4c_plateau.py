@@ -227,7 +227,9 @@ def plateau_figure(label: str = "fig-q4c-plateau") -> str:
     top.set(ylabel="loss f(x⁽ᵏ⁾)")
     bottom.set(yscale="log", ylabel="‖∇f(x⁽ᵏ⁾)‖", xlabel="iteration k", ylim=(1e-12, 3))
     top.legend(fontsize=TEXT, loc="center right", bbox_to_anchor=(1.0, 0.6))
-    fast_done = int(np.argmax(data[f"loss {PLATEAU_EPSILONS[0]:g}"] < -0.25 + PLATEAU_BAND))
+    fast = PLATEAU_EPSILONS[0]
+    fast_done = int(np.argmax(data[f"loss {fast:g}"] < -0.25 + PLATEAU_BAND))
+    start_loss = float(data[f"loss {fast:g}"][0])
     return figure_html(
         fig,
         label=label,
@@ -235,11 +237,11 @@ def plateau_figure(label: str = "fig-q4c-plateau") -> str:
         description=(
             f"Two panels sharing the iteration axis from 0 to {PLATEAU_STEPS}, for gradient descent "
             f"with step size {PLATEAU_ETA:g} on (x² − y²)/2 + y⁴/4 from (1, ε). Top: the loss. From "
-            f"ε = 10⁻² it falls from 0.5 to within {PLATEAU_BAND:g} of the minimum −0.25 by iteration "
-            f"{fast_done}. From ε = 10⁻⁶ it falls to 0, the saddle's value, stays within "
+            f"ε = {fast:g} it falls from {start_loss:g} to within {PLATEAU_BAND:g} of the minimum −0.25 by "
+            f"iteration {fast_done}. From ε = {EPS_NEAR:g} it falls to 0, the saddle's value, stays within "
             f"{PLATEAU_BAND:g} of it from iteration {on_plateau[0]} to {on_plateau[-1]}, then drops to "
             "−0.25. From ε = 0 it falls to 0 and stays there. Bottom, logarithmic: the gradient norm. "
-            f"For ε = 10⁻⁶ it falls below the stopping tolerance {STOP_TOLERANCE:g} at iteration {k} "
+            f"For ε = {EPS_NEAR:g} it falls below the stopping tolerance {STOP_TOLERANCE:g} at iteration {k} "
             f"(marked), bottoms out at {grads[dip]:.0e} at iteration {dip}, and rises to "
             f"{grads[dip:].max():.2f} before the final descent; for ε = 0 it keeps falling."
         ),

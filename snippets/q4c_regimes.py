@@ -164,8 +164,9 @@ def escape_is_descent_when_eta_is_at_most_two_over_lambda_max():
     rises = sp.Intersection(
         sp.solve_univariate_inequality(u * (u - 2) > 0, u, relational=False), sp.Interval.open(0, sp.oo)
     )
-    calm = gradient_descent(quadratic_gradient, [1.0, 1e-3], 0.2, 60)
-    big = gradient_descent(quadratic_gradient, [1.0, 1e-3], LARGE_ETA, 1)
+    start, calm_eta = (1.0, 1e-3), 0.2
+    calm = gradient_descent(quadratic_gradient, start, calm_eta, 60)
+    big = gradient_descent(quadratic_gradient, start, LARGE_ETA, 1)
     calm_loss, big_loss = quadratic_loss(calm), quadratic_loss(big)
     return [
         identity(change, factored, what="½λ((1 − ηλ)²y² − y²) = ½ηλ²(ηλ − 2)y²"),
@@ -177,7 +178,7 @@ def escape_is_descent_when_eta_is_at_most_two_over_lambda_max():
         equal(rises, sp.Interval.open(2, sp.oo), what="{ηλ > 0 : the term grows}"),
         holds(
             bool(np.all(np.diff(calm_loss) < 0)),
-            what=f"GD on (x² − y²)/2 from (1, 10⁻³), η = 0.2: the loss falls at all {len(calm) - 1} steps",
+            what=f"GD on (x² − y²)/2 from {start}, η = {calm_eta:g}: loss falls at all {len(calm) - 1} steps",
         ),
         holds(
             bool(big_loss[1] > big_loss[0]),

@@ -166,7 +166,8 @@ def trajectories_figure(label: str = "fig-q4c-trajectories") -> str:
         description=(
             f"Contour lines of f(x, y) = (x² − y²)/2 at levels {levels} on the square from −1.5 to "
             "1.5, solid where f is positive and dashed where it is negative, with gradient descent "
-            f"paths (step size {TRAJECTORY_ETA:g}) from four starts at x = ±1.4. The path that starts "
+            f"paths (step size {TRAJECTORY_ETA:g}) from {len(TRAJECTORY_STARTS)} starts at x = "
+            f"{' and '.join(sorted({signed(s[0]) for s in TRAJECTORY_STARTS}))}. The path that starts "
             "at y = 0 runs along the x-axis straight into the saddle at the origin and stays there. "
             "The paths that start slightly above or below the axis first approach the saddle, then "
             "turn and leave along the y-axis; the smaller the offset, the closer they get to the "

@@ -22,6 +22,11 @@ def degenerate_eta() -> float:
     return DEGENERATE_ETA
 
 
+@value("q4c.degenerate-start", statement="start of the run on the degenerate saddle")
+def degenerate_start() -> str:
+    return f"({DEGENERATE_START[0]:g}, {DEGENERATE_START[1]:g})"
+
+
 @value("q4c.degenerate-steps", statement="steps run on the degenerate saddle")
 def degenerate_steps() -> int:
     return DEGENERATE_STEPS
