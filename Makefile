@@ -11,7 +11,7 @@ export SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || echo 
 # Builds and tests execute every block, even if the shell exported EXEC_CACHE (only `serve` sets it).
 unexport EXEC_CACHE
 
-.PHONY: setup site test pdf serve bench zensical lock clean
+.PHONY: setup site test test-torch pdf serve bench zensical lock clean
 
 setup: $(VENV)/.installed node_modules/.installed $(KATEX_ASSETS)/katex.min.css $(VENDOR)/iframe-worker/shim.js
 
@@ -44,6 +44,12 @@ site: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# Optional, never part of `test`: snippets/batchnorm.py and Question 5's framework statements against
+# PyTorch, which the project does not depend on. Install torch into .venv first; without it this fails.
+test-torch: setup
+	@$(BIN)/python -c "import torch" 2>/dev/null || { echo "make test-torch needs PyTorch in .venv: $(BIN)/pip install torch"; exit 1; }
+	$(BIN)/python -m pytest -n 0 -p no:cacheprovider tests/optional/torch_batchnorm.py
 
 # One PDF of every question and answer, in order, printed by Chromium from the freshly built site.
 pdf: site

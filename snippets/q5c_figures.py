@@ -7,7 +7,7 @@ import numpy as np
 from snippets.plumbing.checks import cases, check, close, frequency, samples, within_uncertainty
 from snippets.plumbing.figures import figure_html, new_figure
 from snippets.plumbing.values import FigureData, computed, shown, value
-from snippets.q5c_drift import RECOMPUTE_BATCHES, training_with_drift
+from snippets.q5c_drift import RECOMPUTE_BATCHES, steady_lag, training_with_drift
 from snippets.q5c_layer import PAGE, TRAINING_BATCH
 from snippets.q5c_running_stats import (
     BATCH,
@@ -197,31 +197,34 @@ def running_stats_figure(label: str) -> str:
 
 
 def drift_figure(label: str) -> str:
-    """The drifting feature's population mean, the running mean behind it, and the recomputed value."""
+    """How far the running mean trails the drifting feature's current mean, and the recomputed value."""
     data = shown("q5c.drift-curves")
-    recomputed = float(training_with_drift()["recomputed"].mean())
+    run = training_with_drift()
+    final = float(data["population"][-1])
+    recomputed_gap = float((final - run["recomputed"]).mean())
     fig, ax = new_figure(6.4, 3.2)
-    ax.plot(data["t"], data["population"], color=GREY, linestyle="--", linewidth=1.4,
-            label="population mean under the current weights")
-    ax.plot(data["t"], data["one_run"], color=PURPLE, linewidth=0.9, alpha=0.8, label="running mean, one run")
-    ax.plot(data["t"], data["running"], color=GREEN, linewidth=2, label="running mean, mean of runs")
-    ax.plot([data["t"][-1]], [recomputed], marker="D", markersize=7, color=ORANGE, linestyle="none",
+    ax.axhline(steady_lag(), color=GREY, linestyle="--", linewidth=1.4, label="predicted lag (1 − α)d/α")
+    ax.plot(data["t"], data["population"] - data["one_run"], color=PURPLE, linewidth=0.9, alpha=0.8,
+            label="one run")
+    ax.plot(data["t"], data["population"] - data["running"], color=GREEN, linewidth=2, label="mean of runs")
+    ax.plot([data["t"][-1]], [recomputed_gap], marker="D", markersize=7, color=ORANGE, linestyle="none",
             label="recomputed with the final network")
     ax.set_xlabel("training step")
-    ax.set_ylabel("feature mean")
-    ax.legend(loc="upper left", fontsize=8)
+    ax.set_ylabel("current mean − running mean")
+    ax.legend(loc="lower center", fontsize=8, ncols=2)
     last = len(data["t"]) - 1
+    gap = data["population"] - data["running"]
     return figure_html(
         fig, label=label,
         title="Running mean lagging a drifting feature",
         description=(
-            f"Against the training step, 0 to {data['t'][last]}: a dashed line rising steadily from "
-            f"{data['population'][0]:g} to {data['population'][last]:.2f}, the feature's mean under the "
-            "weights of each step; below it, parallel after the first few dozen steps, the running mean "
-            f"(one run and the mean of runs), ending at {data['running'][last]:.2f}; and at the last step a "
-            f"diamond at {recomputed:.2f}, the mean recomputed with the final network."),
+            f"Against the training step, 0 to {data['t'][last]}: how far the running mean lies below the "
+            "feature's mean under the current weights. The mean over runs rises from "
+            f"{gap[0]:g} and levels off at the dashed predicted lag {steady_lag():.2f}, ending at "
+            f"{gap[last]:.3f}; one run fluctuates around it. At the last step a diamond at "
+            f"{recomputed_gap:.3f} marks the gap left after recomputing the mean with the final network."),
         caption=(
-            "A feature whose mean rises during training. The running mean trails it by (1 − α)d/α, so "
-            f"at the end it describes an older network; {RECOMPUTE_BATCHES} batches through the frozen "
-            "final network (Ioffe & Szegedy's Algorithm 2, PreciseBN) give its actual mean."),
+            "A feature whose mean rises by d per step during training. The running mean trails it by "
+            f"(1 − α)d/α, so at the end it describes an older network; {RECOMPUTE_BATCHES} batches through "
+            "the frozen final network (Ioffe & Szegedy's Algorithm 2, PreciseBN) close the gap."),
     )
