@@ -23,6 +23,8 @@ class Mutation:
     old: str
     new: str
     names: str  # what the failure message must mention besides the page (a check id or value key)
+    tests: str = "tests/test_checks.py"  # the test file that must fail too
+    select: str = ""  # its -k expression besides the page's stem (default: `names`)
 
     def apply(self, project: Path) -> None:
         path = project / self.file
@@ -86,6 +88,12 @@ SNIPPET_MUTATIONS = [Mutation(*row) for row in [
      "dgamma = (dy * cache.x_hat).sum(axis=0)", "dgamma = (dy * cache.x_hat).mean(axis=0)", "q5a."),
     ("question-5/5c.md", "snippets/batchnorm.py",
      "unbiased_var = cache.var * m / (m - 1)", "unbiased_var = cache.var", "q5c.running-averages"),
+]] + [Mutation(*row, tests="tests/test_xref.py", select="resolves") for row in [
+    # A renamed label leaves its references broken; a mistyped key names no entry of references.bib.
+    ("question-4/4a.md", "docs/question-4/4a.md", "$$ {#eq-4a-taylor}", "$$ {#eq-4a-renamed}",
+     "broken reference @eq-4a-taylor"),
+    ("question-4/4a.md", "docs/question-4/4a.md", "[@rudin1976, Exercise", "[@rudin1977, Exercise",
+     "unknown citation key @rudin1977"),
 ]]
 # fmt: on
 
@@ -108,7 +116,7 @@ def test_mutation_fails_build_and_tests_naming_the_page(tmp_path, mutation):
     mutation.apply(project)
 
     stem = Path(mutation.page).stem
-    tests = run_tests(project, "tests/test_checks.py", "-k", f"{stem} and {mutation.names}")
+    tests = run_tests(project, mutation.tests, "-k", f"{stem} and {mutation.select or mutation.names}")
     test_log = tests.stdout + tests.stderr
     assert tests.returncode == 1, f"the tests did not fail:\n{test_log[-3000:]}"
     assert "FAILED tests/" in test_log and mutation.page in test_log, test_log[-3000:]
