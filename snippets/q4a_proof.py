@@ -128,6 +128,13 @@ def rotation(angle) -> sp.Matrix:
     return sp.Matrix([[sp.cos(angle), -sp.sin(angle)], [sp.sin(angle), sp.cos(angle)]])
 
 
+def rational_rotation() -> sp.Matrix:
+    """Every rotation but the half-turn, with rational entries c = (1 − u²)/(1 + u²), s = 2u/(1 + u²)."""
+    u = sp.Symbol("u", real=True)
+    c, s_ = (1 - u**2) / (1 + u**2), 2 * u / (1 + u**2)
+    return sp.Matrix([[c, -s_], [s_, c]])
+
+
 angle = sp.Symbol("theta", real=True)
 lam1, lam2 = sp.symbols("lambda1 lambda2", real=True)
 h1, h2 = sp.symbols("h1 h2", real=True)
@@ -155,7 +162,7 @@ def quadratic_form_is_a_weighted_sum_of_squares():
     "is strict and isolated; the bowl and Rosenbrock have no other critical point",
 )
 def positive_definite_hessian_gives_a_strict_isolated_minimum():
-    q = rotation(angle)
+    q = rational_rotation()
     hess, vec = q * sp.diag(lam1, lam2) * q.T, sp.Matrix([h1, h2])
     y2 = (q.T * vec)[1]
     norm2 = (vec.T * vec)[0]
@@ -176,7 +183,7 @@ def positive_definite_hessian_gives_a_strict_isolated_minimum():
         identity(
             sp.expand((vec.T * hess * vec)[0] - lam1 * norm2),
             sp.expand((lam2 - lam1) * y2**2),
-            what="hᵀHh − λ₁‖h‖² = (λ₂ − λ₁)y₂² ≥ 0, H = Q(θ) diag(λ₁, λ₂) Q(θ)ᵀ, h symbolic",
+            what="hᵀHh − λ₁‖h‖² = (λ₂ − λ₁)y₂² ≥ 0, H = Q diag(λ₁, λ₂) Qᵀ, Q a rotation, h symbolic",
         ),
         identity(
             sp.expand(((hess * vec).T * (hess * vec))[0] - lam1**2 * norm2),

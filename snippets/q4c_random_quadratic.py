@@ -74,9 +74,9 @@ def random_quadratic_table() -> Table:
         )
     header = (
         "$\\lambda_i$",
-        "$1-\\eta\\lambda_i$",
-        f"$y_i^{{({k})}}/y_i^{{(0)}}$ from gradient descent",
-        f"$(1-\\eta\\lambda_i)^{{{k}}}$",
+        "${1-\\eta\\lambda_i}$",  # braces: KaTeX keeps each header formula on one line
+        f"${{y_i^{{({k})}}/y_i^{{(0)}}}}$ by gradient descent",
+        f"${{(1-\\eta\\lambda_i)^{{{k}}}}}$",
     )
     return Table(
         header, rows, formats=dict(zip(header, (".2f", ".2f", ".4g", ".4g"), strict=True)), align="rrrr"

@@ -77,8 +77,8 @@ def regime_table() -> Table:
         "$\\lambda$",
         "$\\eta$",
         "$\\eta\\lambda$",
-        "$1-\\eta\\lambda$",
-        f"$y^{{(1)}}, \\dots, y^{{({TABLE_ITERATES})}}$",
+        "${1-\\eta\\lambda}$",  # braces: KaTeX keeps the header formula on one line
+        f"${{y^{{(1)}}, \\dots, y^{{({TABLE_ITERATES})}}}}$",
         "behaviour",
     )
     number = "g"
