@@ -78,7 +78,10 @@ PROBE_B = r"""# Probe B
 e = f
 \end{equation} {#eq-other}
 
-Back to @eq-second and @fig-line on the first page, and to @sec-setup.
+Back to @eq-second and @fig-line on the first page, and to @sec-setup. Two more citations
+[see @ba2016, §3] and @wu2018 [Fig. 2].
+
+## References
 """
 
 
@@ -202,6 +205,9 @@ def test_the_probe_cites_by_key_and_lists_what_it_cites(probe_site):
     ioffe = listed.select_one("#ref-ioffe2015")
     assert ioffe.select_one('a[href="https://arxiv.org/abs/1502.03167"]') is not None
     assert not soup.select(".citation--unknown, .xref--broken")
+    other = _soup(probe_site / "probe" / "b.html").article
+    cited = [c.get_text() for c in other.select("span.citations, a.citation:not(span a)")]
+    assert cited == ["(see Ba et al., 2016, §3)", "Wu & He (2018, Fig. 2)"], cited
 
 
 def _failed_build(tmp_path: Path, a: str = PROBE_A, b: str = PROBE_B) -> str:
@@ -230,7 +236,7 @@ def test_a_duplicate_label_fails_the_build_naming_both_places(tmp_path):
 
 @pytest.mark.build
 def test_an_unknown_citation_key_fails_the_build_naming_page_and_line(tmp_path):
-    log = _failed_build(tmp_path, b=PROBE_B + "\nAs argued by [@nobody1999].\n\n## References\n")
+    log = _failed_build(tmp_path, b=PROBE_B + "\nAs argued by [@nobody1999].\n")
     line = PROBE_B.count("\n") + 2
     assert "unknown citation key @nobody1999: no entry 'nobody1999' in docs/references.bib" in log, log
     assert f"on docs/probe/b.md:{line}" in log, log

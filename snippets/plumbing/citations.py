@@ -27,9 +27,11 @@ from snippets.plumbing.xref import REFERENCE, prose_lines, without_code
 
 BIB_NAME = "references.bib"
 KEY = r"(?!(?:eq|fig|tbl|sec|chk|val)-)[A-Za-z][\w:-]*\w"
-CITATION = re.compile(r"\[(?P<body>-?@[^\[\]\n]+?)\]")
-ITEM = re.compile(rf"^\s*(?P<suppress>-)?@(?P<key>{KEY})\s*(?:,\s*(?P<locator>.+?))?\s*$")
-NARRATIVE = re.compile(rf"(?<![\w@./\[-])@(?P<key>{KEY})")
+CITATION = re.compile(r"\[(?P<body>[^\[\]\n@]*-?@[^\[\]\n]+?)\]")
+ITEM = re.compile(
+    rf"^\s*(?P<prefix>[^@;]*?)\s*(?P<suppress>-)?@(?P<key>{KEY})\s*(?:,\s*(?P<locator>.+?))?\s*$"
+)
+NARRATIVE = re.compile(rf"(?<![\w@./\[-])@(?P<key>{KEY})(?:\s?\[(?P<locator>[^\[\]@\n]+)\])?")
 REFERENCES_HEADING = re.compile(r"^##\s+References\s*$")
 ANY_HEADING = re.compile(r"^#{1,6}\s")
 
@@ -242,21 +244,23 @@ class _Parenthetical(InlineProcessor):
                 text = work.year
             else:
                 text = f"{work.authors}, {work.year}" if work.year else work.authors
+            prefix = f"{html.escape(item['prefix'])} " if item["prefix"] else ""
             locator = f", {html.escape(item['locator'])}" if item["locator"] else ""
-            parts.append(_link(work, item["key"], text) + locator)
+            parts.append(prefix + _link(work, item["key"], text) + locator)
         markup = f'<span class="citations">({"; ".join(parts)})</span>'
         return self.md.htmlStash.store(markup), match.start(0), match.end(0)
 
 
 class _Narrative(InlineProcessor):
-    """`@key` in running text becomes "Authors (year)", linked to the entry."""
+    """`@key` in running text becomes "Authors (year)", `@key [§3]` "Authors (year, §3)", linked."""
 
     def handleMatch(self, match: re.Match[str], data: str):  # noqa: N802 (Markdown's API)
         key = match["key"]
         work = _resolve(key)
         if work is None:
             return self.md.htmlStash.store(_link(None, key, key)), match.start(0), match.end(0)
-        text = f"{work.authors} ({work.year})" if work.year else work.authors
+        within = [part for part in (work.year, (match["locator"] or "").strip()) if part]
+        text = f"{work.authors} ({', '.join(within)})" if within else work.authors
         return self.md.htmlStash.store(_link(work, key, text)), match.start(0), match.end(0)
 
 
