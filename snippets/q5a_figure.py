@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from snippets.batchnorm import batchnorm_forward
+from snippets.plumbing.checks import at_most, check, close, every
 from snippets.plumbing.figures import figure_html, new_figure
+from snippets.plumbing.values import FigureData, computed, shown, value
 from snippets.q5a_finite_differences import (
     FD_CASES,
     FD_RTOL,
     FD_STEP,
     GRADIENTS,
+    PAGE,
     analytic_and_numerical,
+    random_problem,
     relative_error,
 )
 
@@ -18,7 +23,7 @@ STEPS = np.logspace(-10, -1, 19)
 CASE = FD_CASES[1]
 
 
-def error_versus_step(steps: np.ndarray = STEPS, case: tuple[int, int, int] = CASE) -> dict[str, np.ndarray]:
+def error_versus_step(steps: np.ndarray = STEPS, case: tuple[int, int, int] = CASE) -> dict:
     """Relative error of the central-difference gradient for each step size, per gradient."""
     errors = {name: [] for name in GRADIENTS}
     for h in steps:
@@ -27,9 +32,41 @@ def error_versus_step(steps: np.ndarray = STEPS, case: tuple[int, int, int] = CA
     return {name: np.array(err) for name, err in errors.items()}
 
 
+@value("q5a.error-curves", statement="relative error of each gradient check against the step h")
+def error_curves() -> FigureData:
+    return FigureData(h=STEPS, **error_versus_step())
+
+
+def log_log_slope(h: np.ndarray, error: np.ndarray) -> float:
+    """Least-squares slope of log error against log h."""
+    return float(np.polyfit(np.log10(h), np.log10(error), 1)[0])
+
+
+@check("q5a.error-laws", page=PAGE,
+       statement="The figure's curves follow the error laws of central differences: h² truncation "
+                 "for ∂L/∂x at large h, 1/h rounding at small h, only rounding for the loss linear in γ, β")
+def figure_follows_the_error_laws():
+    data = computed("q5a.error-curves")
+    x, gamma, beta, upstream = random_problem(*CASE)
+    loss = abs(float(np.sum(upstream * batchnorm_forward(x, gamma, beta)[0])))
+    largest = {name: float(np.max(np.abs(pair[0]))) for name, pair in analytic_and_numerical(*CASE).items()}
+    # rounding of (f(θ + h) − f(θ − h)) / 2h: about machine epsilon · |L| / h, allowed 10 times over
+    rounding = {name: 10 * np.finfo(float).eps * loss / (data["h"] * largest[name]) for name in GRADIENTS}
+    outcomes = [close(log_log_slope(data["h"][-4:], data["dx"][-4:]), 2.0, atol=0.05,
+                      what="∂L/∂x: slope of log error against log h, four largest steps (truncation, h²)"),
+                close(log_log_slope(data["h"][:6], data["dx"][:6]), -1.0, atol=0.2,
+                      what="∂L/∂x: slope over the six smallest steps (rounding, 1/h; rounding is irregular)")]
+    for name in every("gradient of a loss linear in it", ("dgamma", "dbeta")):
+        symbol = "γ" if name == "dgamma" else "β"
+        outcomes.append(at_most(float(np.max(data[name] / rounding[name])), 1.0,
+                                what=f"∂L/∂{symbol}: largest error / (10 ε|L|/(h ‖g‖∞)) over every step"))
+    return outcomes
+
+
 def error_figure(label: str) -> str:
     """Log-log plot of the gradient-check error against h, with the tolerance and the step used."""
-    errors = error_versus_step()
+    data = shown("q5a.error-curves")
+    errors = {name: data[name] for name in GRADIENTS}
     fig, ax = new_figure(6.4, 3.4)
     labels = {"dx": r"$\partial L/\partial x$", "dgamma": r"$\partial L/\partial \gamma$",
               "dbeta": r"$\partial L/\partial \beta$"}

@@ -83,3 +83,17 @@ def test_error_versus_step_shows_truncation_only_for_dx():
     errors = figure.error_versus_step(np.array([1e-5, 1e-2]))
     assert errors["dx"][1] > 100 * errors["dx"][0]  # h² truncation at the large step
     assert errors["dgamma"][1] < 1e-12 and errors["dbeta"][1] < 1e-12  # L is linear in γ and β
+
+
+def test_the_error_laws_check_holds_and_fails_for_a_wrong_curve(monkeypatch):
+    verify("q5a.error-laws")
+    right = figure.error_curves()
+    wrong = figure.FigureData(right)
+    wrong["dx"] = right["dx"] * right["h"]  # an error growing like h³ would be a different method
+    monkeypatch.setattr(figure, "computed", lambda key: wrong)
+    assert not all(o.passed for o in figure.figure_follows_the_error_laws())
+
+
+def test_log_log_slope_of_a_power_law():
+    h = np.logspace(-3, -1, 5)
+    assert figure.log_log_slope(h, 7 * h**2) == pytest.approx(2.0, abs=1e-12)
