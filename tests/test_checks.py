@@ -310,3 +310,35 @@ def test_a_shown_value_no_check_compares_is_reported(monkeypatch):
     result = _registered(monkeypatch, proof, "test.compares-figure")
     assert result.passed and values.computed("test.figure") is data  # the very object drawn
     assert values.uncompared("question-5/5b.md") == []
+
+
+# Every proof is one click away: each module with checks has its source page.
+
+PROOF_PAGE = (DOCS / "proofs" / "q4a_hessian.md").read_text(encoding="utf-8")
+
+
+def test_every_module_with_checks_has_a_proof_page():
+    from snippets.plumbing.check_report import proof_page
+
+    for file in {c.file for c in ALL_CHECKS}:
+        page = DOCS / proof_page(file)
+        assert page.is_file(), f"{file} has checks but no proof page docs/{proof_page(file)}"
+        assert page.read_text(encoding="utf-8") == PROOF_PAGE, f"docs/{proof_page(file)} differs"
+
+
+def test_every_proof_page_shows_an_existing_module():
+    for page in (DOCS / "proofs").glob("*.md"):
+        assert (DOCS.parent / "snippets" / f"{page.stem}.py").is_file(), f"docs/proofs/{page.name}"
+
+
+def test_a_proof_page_is_excluded_from_search_and_prints_the_source_with_line_numbers():
+    assert PROOF_PAGE.startswith("---\nsearch:\n  exclude: true\n---\n")
+    from snippets.plumbing import page_context
+    from snippets.plumbing.check_report import proof_source
+
+    page_context.current = page_context.PageContext(src_uri="proofs/q5b_parameter_count.md", docs_dir=DOCS)
+    text = proof_source()
+    source = (DOCS.parent / "snippets" / "q5b_parameter_count.py").read_text(encoding="utf-8")
+    lines = source.count("\n")
+    assert f'id="__codelineno-0-{lines}"' in text and f'id="__codelineno-0-{lines + 1}"' not in text
+    assert "<h1>snippets/q5b_parameter_count.py</h1>" in text

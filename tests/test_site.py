@@ -172,14 +172,67 @@ def test_internal_links_and_anchors_resolve(built_site):
     assert not broken, f"broken links or anchors: {broken[:10]}"
 
 
-def test_ledger_lists_every_check_and_claim(built_site):
-    rows = article(built_site, "checks.html").select(".exec-ledger table tbody tr")
-    expected = len(load_all()) + len(all_claims(DOCS))
-    assert len(rows) == expected, f"ledger has {len(rows)} rows, the project has {expected} checks"
-    pages_in_ledger = {row.select("td")[1]["title"] for row in rows}
-    assert {"docs/" + p.replace(".html", ".md") for p in QUESTION_PAGES} <= pages_in_ledger
-    total = article(built_site, "index.html").get_text(" ", strip=True)
-    assert f"{expected} checks" in total, "the home page does not show the ledger's total"
+def test_ledger_lists_every_proof_and_stated_number_once_by_page(built_site):
+    body = article(built_site, "checks.html")
+    sections = body.select("section.exec-ledger__page")
+    pages_in_ledger = [s["data-page"] for s in sections]
+    assert len(pages_in_ledger) == len(set(pages_in_ledger)), "a page is listed twice"
+    assert {"docs/" + p.replace(".html", ".md") for p in QUESTION_PAGES} <= set(pages_in_ledger)
+    proofs = [a["href"] for a in body.select(".exec-ledger tbody tr td:first-child a")]
+    numbers = [li.a["href"] for li in body.select(".exec-ledger__numbers li")]
+    claims = all_claims(DOCS)
+    stated = {(c.page, c.key) for c in claims}
+    assert len(proofs) == len(set(proofs)) == len(load_all()), "proofs missing or listed twice"
+    assert len(numbers) == len(set(numbers)) == len(stated), "stated numbers missing or listed twice"
+    home = article(built_site, "index.html").get_text(" ", strip=True)
+    assert f"{len(load_all())} proofs" in home and f"{len(stated)} stated numbers" in home, (
+        "the home page does not count proofs and stated numbers apart")
+
+
+def test_every_check_box_links_to_its_proof_line(built_site):
+    checks_by_anchor = {c.anchor: c for c in load_all()}
+    seen = set()
+    for page in QUESTION_PAGES:
+        for box in article(built_site, page).select(".exec-check__item"):
+            found = checks_by_anchor[box["id"]]
+            link = box.select_one(".admonition-title a.exec-check__proof")
+            assert link is not None, f"{page}: the box of {found.id} has no proof link"
+            target, fragment = urlsplit(link["href"]).path, urlsplit(link["href"]).fragment
+            proof = soup(built_site, (Path(page).parent / target).as_posix().replace("question-4/../", "")
+                         .replace("question-5/../", ""))
+            line = proof.find(id=fragment)
+            assert line is not None, f"{found.id}: {link['href']} lands nowhere"
+            text = line.find_parent("span").get_text()
+            source = (DOCS.parent / found.file).read_text(encoding="utf-8").splitlines()
+            head = "\n".join(source[found.line - 1 : found.line + 12])
+            assert text == source[found.line - 1] + "\n" and text.lstrip().startswith(("@check(", "def ")), (
+                f"{found.id}: {link['href']} lands on {text!r}")
+            assert f'"{found.id}"' in head and f"def {found.function}(" in head, head
+            seen.add(found.id)
+    assert seen == {c.id for c in load_all()}, "a check has no box on its page"
+
+
+def test_proof_pages_stay_out_of_the_search_index(built_site):
+    index = (built_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert (built_site / "proofs" / "q4a_hessian.html").is_file()
+    assert '"location":"proofs/' not in index.replace(" ", "")
+
+
+def test_every_stated_number_is_anchored_at_its_sentence(built_site):
+    for claim in all_claims(DOCS):
+        body = article(built_site, claim.page.replace(".md", ".html"))
+        anchor = body.find(id=claim.anchor)
+        assert anchor is not None, f"docs/{claim.page}:{claim.line}: no anchor {claim.anchor}"
+        assert anchor.find_parent(id="checks-on-this-page") is None, (
+            f"docs/{claim.page}:{claim.line}: {claim.key} is anchored in the summary, not at its sentence")
+
+
+def test_boxes_speak_in_words_and_numbers(built_site):
+    for page in QUESTION_PAGES:
+        for box in article(built_site, page).select(".exec-check"):
+            text = box.get_text(" ", strip=True)
+            for repr_trace in ("characters)", "array of shape", "array(", "np.float", "Matrix(["):
+                assert repr_trace not in text, f"{page}: {repr_trace!r} in a check box"
 
 
 @pytest.mark.parametrize("page", PAGES)

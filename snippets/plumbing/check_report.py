@@ -1,24 +1,29 @@
-"""Render checks for readers: the box beside a step, the summary closing a page, and the site ledger."""
+"""Render checks for readers: the box beside a step, the summary closing a page, the ledger, the proofs.
+
+Two kinds of verified content are counted apart everywhere:
+- proofs: registered checks (`checks.check`), each shown in a box beside the step it proves;
+- stated numbers: `{{ key = literal }}` values in the prose (`values.value`), compared with code.
+
+A box is one line per check: the statement (its `$…$` parts typeset by KaTeX), the method, the
+scope derived from the code, and a link to the proof's source on the site (docs/proofs/<module>.md,
+line-anchored). The comparisons fold out on demand, in words and numbers.
+"""
 
 from __future__ import annotations
 
 import html
 import re
-from pathlib import PurePosixPath
+import subprocess
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path, PurePosixPath
 
-from snippets.plumbing.checks import CheckFailed, Result, load_all, run, verify
+from snippets.plumbing.checks import PROJECT_ROOT, Check, CheckFailed, Result, load_all, run, verify
 from snippets.plumbing.page_context import page
-from snippets.plumbing.values import VALUES, Claim, all_claims, uncompared
+from snippets.plumbing.values import VALUES, Claim, all_claims, anchor_sites, find_claims, uncompared
 
 LEDGER_PAGE = "checks.md"
-
-
-def _meta(method: str, tolerance: str) -> str:
-    return (
-        f'<span class="exec-check__meta">{html.escape(method)} · tolerance: {html.escape(tolerance)}</span>'
-    )
-
-
+PROOFS_DIR = "proofs"
 INLINE_MATH = re.compile(r"\$(?P<tex>[^$]+)\$")
 
 
@@ -35,156 +40,353 @@ def statement_html(statement: str) -> str:
     return "".join(parts)
 
 
-def _scope_line(result: Result) -> str:
-    parts = [result.scope or "not stated", result.false_alarm_text]
-    return " · ".join(p for p in parts if p)
+def _href(from_page: str, to_page: str, anchor: str = "") -> str:
+    """A relative link between built pages (use_directory_urls is off, so a.md becomes a.html)."""
+    depth = len(PurePosixPath(from_page).parts) - 1
+    target = PurePosixPath(to_page).with_suffix(".html").as_posix()
+    return "../" * depth + target + (f"#{anchor}" if anchor else "")
 
 
-def _outcome_lines(result: Result) -> str:
-    return "".join(f"<li><code>{html.escape(o.compared)}</code></li>" for o in result.outcomes)
+# --- Proof pages: each snippet module's source, rendered on the site ---------------------------
+
+
+def proof_page(source_file: str) -> str:
+    """The page (below docs/) that shows a snippet file: snippets/q4b_x.py -> proofs/q4b_x.md."""
+    return f"{PROOFS_DIR}/{PurePosixPath(source_file).stem}.md"
+
+
+def line_anchor(line: int) -> str:
+    """The id pymdownx.highlight gives a line of the first (only) code block of a page."""
+    return f"__codelineno-0-{line}"
+
+
+def proof_href(found: Check, from_page: str) -> str:
+    """The link from a page to the first line of a check's proof on its source page."""
+    return _href(from_page, proof_page(found.file), line_anchor(found.line))
+
+
+@cache
+def repository_url() -> str:
+    """mkdocs.yml's `repo_url`, or "" when none is configured."""
+    config = (PROJECT_ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    match = re.search(r"^repo_url:\s*['\"]?(?P<url>[^'\"\s#]+)", config, re.MULTILINE)
+    return match["url"].rstrip("/") if match else ""
+
+
+@cache
+def built_commit() -> str:
+    """The commit being built, or "" outside a Git checkout."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def repository_link(file: str, line: int | None = None) -> str:
+    """The file at the built commit in the configured repository, or "" when either is unknown."""
+    if not (repository_url() and built_commit()):
+        return ""
+    return f"{repository_url()}/blob/{built_commit()}/{file}" + (f"#L{line}" if line else "")
+
+
+def highlighted_source(source: str) -> str:
+    """Python source as pymdownx.highlight renders it: Pygments classes, line numbers as links,
+    and an anchor on every line (`line_anchor(n)`), so a box can link to the line of its proof."""
+    import markdown
+    from pymdownx.highlight import Highlight
+
+    highlighter = Highlight(
+        markdown.Markdown(), linenums=True, linenums_style="table", anchor_linenums=True, line_spans="__span"
+    )
+    return highlighter.highlight(source, "python", linestart=1, code_block_count=0)
+
+
+def proof_source() -> str:
+    """The body of a proof page: what the module proves (linked both ways), then its whole source."""
+    context = page()
+    stem = PurePosixPath(context.src_uri).stem
+    file = f"snippets/{stem}.py"
+    path = PROJECT_ROOT / file
+    if not path.is_file():
+        raise FileNotFoundError(f"{context.label} shows {file}, which does not exist")
+    source = path.read_text(encoding="utf-8")
+    proved = [c for c in load_all() if c.file == file]
+    parts = [f"<h1>{html.escape(file)}</h1>"]
+    docstring = source.split('"""')[1].strip().splitlines()[0] if source.startswith('"""') else ""
+    if docstring:
+        parts.append(f"<p>{html.escape(docstring)}</p>")
+    if proved:
+        items = "".join(
+            f'<li><a href="#{line_anchor(found.line)}">line {found.line}</a>: '
+            f"<code>{html.escape(found.function)}</code>, "
+            f'<a href="{_href(context.src_uri, found.page, found.anchor)}">shown on '
+            f"{html.escape(PurePosixPath(found.page).stem)}</a></li>"
+            for found in proved
+        )
+        count = _count(len(proved), "statement", "statements")
+        parts.append(f"<p>This file proves {count}:</p><ul>{items}</ul>")
+    link = repository_link(file)
+    if link:
+        parts.append(f'<p><a href="{html.escape(link)}">This file at the built commit</a></p>')
+    parts.append(highlighted_source(source))
+    return "".join(parts)
+
+
+# --- The box beside a step ------------------------------------------------------------------
+
+
+def _comparison(outcome) -> str:
+    text = html.escape(outcome.compared)
+    tolerance = outcome.tolerance
+    stated = re.search(rf"(?<![\d.]){re.escape(tolerance)}", outcome.compared)
+    if tolerance not in ("exact", "n/a", "as written") and not stated:
+        text += f' <span class="exec-check__meta">(tolerance: {html.escape(tolerance)})</span>'
+    mark = "✓" if outcome.passed else "✗"
+    return f"<li>{mark} {text}</li>"
+
+
+def _scope(result: Result) -> str:
+    return result.scope or "scope not stated"
+
+
+def _box_item(result: Result, here: str) -> str:
+    """One proof: a line with statement, method, scope and proof link; its comparisons fold out."""
+    found = result.check
+    meta = f"{html.escape(result.method)} · {html.escape(_scope(result))}"
+    proof = f'<a class="exec-check__proof" href="{proof_href(found, here)}">proof</a>'
+    folded = [f'<ul class="exec-check__outcomes">{"".join(_comparison(o) for o in result.outcomes)}</ul>']
+    if result.false_alarm_text:
+        folded.append(f'<p class="exec-check__rate">{html.escape(result.false_alarm_text)}.</p>')
+    link = repository_link(found.file, found.line)
+    if link:
+        folded.append(
+            f'<p class="exec-check__repo"><a href="{html.escape(link)}">'
+            f"{html.escape(found.location)} at the built commit</a></p>"
+        )
+    count = _count(len(result.outcomes), "comparison", "comparisons")
+    return (
+        f'<div class="admonition success exec-check__item" id="{found.anchor}">'
+        f'<p class="admonition-title">'
+        f'<span class="exec-check__statement">{statement_html(found.statement)}</span> '
+        f'<span class="exec-check__meta">{meta} · {proof}</span></p>'
+        f'<details class="exec-check__more"><summary>{count}</summary>{"".join(folded)}</details></div>'
+    )
 
 
 def show(*check_ids: str) -> str:
-    """A "Checked by code" box for the given checks; raises CheckFailed unless every one holds."""
+    """The "Checked by code" box for the given checks; raises CheckFailed unless every one holds."""
     context = page()
     items = []
     for check_id in check_ids:
         result = verify(check_id)
-        found = result.check
-        if context.src_uri and found.page != context.src_uri:
+        if context.src_uri and result.check.page != context.src_uri:
             raise CheckFailed(
-                f"check {found.id} belongs to docs/{found.page} but is shown on {context.label}"
+                f"check {result.check.id} belongs to docs/{result.check.page} but is shown on {context.label}"
             )
-        items.append(
-            f'<li id="{found.anchor}"><strong>{statement_html(found.statement)}</strong> '
-            f"{_meta(result.method, result.tolerance)}"
-            f'<span class="exec-check__meta">scope: {html.escape(_scope_line(result))}</span>'
-            f'<ul class="exec-check__outcomes">{_outcome_lines(result)}</ul>'
-            f'<span class="exec-check__source">proof: {html.escape(found.location)}</span></li>'
-        )
-    title = "Checked by code" if len(items) == 1 else f"Checked by code ({len(items)} checks)"
-    return (
-        f'<div class="admonition success exec-check"><p class="admonition-title">{title}</p>'
-        f'<ul class="exec-check__list">{"".join(items)}</ul></div>'
-    )
+        items.append(_box_item(result, context.src_uri or result.check.page))
+    return f'<div class="exec-check">{"".join(items)}</div>'
 
 
-def _claim_statement(claim: Claim) -> str:
-    found = VALUES.get(claim.key)
-    described = found.statement if found else claim.key
-    return f"{described} = {claim.literal} (stated in the text)"
+# --- What a page, the ledger and the home page count ---------------------------------------
 
 
-def _claim_location(claim: Claim) -> str:
-    found = VALUES.get(claim.key)
-    return found.location if found else "not registered"
+@dataclass(frozen=True)
+class Proof:
+    """A check as the summaries and the ledger list it."""
+
+    check: Check
+    result: Result
 
 
-def rows(page_filter: str | None = None, docs_dir=None) -> list[dict[str, str | bool]]:
-    """Every check and prose claim (optionally of one page): what the ledger and summaries list."""
+@dataclass(frozen=True)
+class StatedNumber:
+    """A value the prose of one page states, with every place it states it (listed once)."""
+
+    key: str
+    page: str
+    literals: tuple[str, ...]
+    anchors: tuple[str, ...]
+    passed: bool
+
+    @property
+    def statement(self) -> str:
+        found = VALUES.get(self.key)
+        return found.statement if found else self.key
+
+    @property
+    def location(self) -> str:
+        found = VALUES.get(self.key)
+        return found.location if found else "not registered"
+
+
+def proofs(page_filter: str | None = None) -> list[Proof]:
+    """Every check (of one page, or of the site), run, in page order."""
+    return [Proof(c, run(c.id)) for c in load_all() if not page_filter or c.page == page_filter]
+
+
+def _claims(docs_dir) -> list[Claim]:
+    return all_claims(docs_dir) if docs_dir is not None else list(page().claims)
+
+
+def stated_numbers(page_filter: str | None = None, docs_dir=None) -> list[StatedNumber]:
+    """Every value the prose states, once per page and key, with all the sentences that state it."""
     docs_dir = docs_dir if docs_dir is not None else page().docs_dir
-    entries: list[dict[str, str | bool]] = []
-    for found in load_all():
-        if page_filter and found.page != page_filter:
-            continue
-        result = run(found.id)
-        entries.append(
-            {
-                "page": found.page,
-                "anchor": found.anchor,
-                "statement": found.statement,
-                "method": result.method,
-                "tolerance": result.tolerance,
-                "passed": result.passed,
-                "source": found.location,
-                "kind": "check",
-            }
+    grouped: dict[tuple[str, str], list[Claim]] = {}
+    for claim in _claims(docs_dir):
+        if not page_filter or claim.page == page_filter:
+            grouped.setdefault((claim.page, claim.key), []).append(claim)
+    return [
+        StatedNumber(
+            key,
+            page_,
+            tuple(dict.fromkeys(c.literal for c in found)),
+            tuple(c.anchor for c in found),
+            all(c.outcome().passed for c in found),
         )
-    claims = all_claims(docs_dir) if docs_dir is not None else page().claims
-    for claim in claims:
-        if page_filter and claim.page != page_filter:
-            continue
-        outcome = claim.outcome()
-        entries.append(
-            {
-                "page": claim.page,
-                "anchor": claim.anchor,
-                "statement": _claim_statement(claim),
-                "method": "exact (value in prose)",
-                "tolerance": outcome.tolerance,
-                "passed": outcome.passed,
-                "source": _claim_location(claim),
-                "kind": "claim",
-            }
+        for (page_, key), found in sorted(grouped.items(), key=lambda item: item[0][0])  # stable: page order
+    ]
+
+
+def _refuse_failures(where: str, found: list[Proof], numbers: list[StatedNumber]) -> None:
+    failed = [p.check.id for p in found if not p.result.passed] + [n.key for n in numbers if not n.passed]
+    if failed:
+        raise CheckFailed(
+            f"{len(failed)} check(s) or stated number(s) failed on {where}: {', '.join(failed)}"
         )
-    return sorted(entries, key=lambda e: (e["page"], e["kind"]))
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def _anchors_not_in_prose(context) -> set[str]:
+    """Claims whose sentence cannot hold an anchor (math with no text line before it)."""
+    path = context.source_path()
+    if path is None or not path.is_file():
+        return set()
+    text = path.read_text(encoding="utf-8")
+    claims = find_claims(text, context.src_uri)
+    return {c.anchor for c, site in zip(claims, anchor_sites(text), strict=True) if site == (0, 0)}
+
+
+def _ids(anchors: tuple[str, ...], homeless: set[str]) -> str:
+    """The first homeless anchor of a stated number becomes its summary entry's id."""
+    here = [a for a in anchors if a in homeless]
+    return f' id="{here[0]}"' if here else ""
 
 
 def page_summary() -> str:
-    """A collapsible list closing the page: every check and prose claim of this page, with results."""
+    """A compact, collapsible list closing the page: its proofs and its stated numbers, apart."""
     context = page()
-    entries = rows(context.src_uri)
-    failed = [e for e in entries if not e["passed"]]
-    if failed:
-        raise CheckFailed(
-            f"{len(failed)} check(s) failed on {context.label}: "
-            + ", ".join(str(e["anchor"]) for e in failed)
-        )
+    found, numbers = proofs(context.src_uri), stated_numbers(context.src_uri)
+    _refuse_failures(context.label, found, numbers)
     unchecked = uncompared(context.src_uri)
     if unchecked:
         raise CheckFailed(
             f"{context.label} displays {', '.join(unchecked)} (values.shown) but no check compares "
             "them: compare each with an independent computation in a check, via values.computed(key)"
         )
-    items = []
-    for entry in entries:
-        # A claim's anchor lives here (its number sits in running text or math, which cannot hold one).
-        anchor_attr = f' id="{entry["anchor"]}"' if entry["kind"] == "claim" else ""
-        target = f"#{entry['anchor']}"
-        items.append(
-            f'<li{anchor_attr}>✓ <a href="{target}">{html.escape(str(entry["statement"]))}</a> '
-            f"{_meta(str(entry['method']), str(entry['tolerance']))}</li>"
-        )
-    return (
-        f'<details class="success exec-summary" id="checks-on-this-page">'
-        f"<summary>Checks on this page: {len(entries)}, all passed</summary>"
-        f"<ul>{''.join(items)}</ul></details>"
+    proof_items = "".join(
+        f'<li><a href="#{p.check.anchor}">{statement_html(p.check.statement)}</a> '
+        f'<span class="exec-check__meta">{html.escape(p.result.method)} · '
+        f"{html.escape(_scope(p.result))}</span></li>"
+        for p in found
     )
+    homeless = _anchors_not_in_prose(context)
+    number_items = "".join(
+        f'<li{_ids(n.anchors, homeless)}><a href="#{n.anchors[0]}">{html.escape(n.statement)}</a>: '
+        f"{html.escape(' / '.join(n.literals))}"
+        + "".join(f' <a href="#{a}">({i})</a>' for i, a in enumerate(n.anchors[1:], start=2))
+        + "</li>"
+        for n in numbers
+    )
+    title = (
+        f"On this page: {_count(len(found), 'proof', 'proofs')} and "
+        f"{_count(len(numbers), 'stated number', 'stated numbers')}, all passed"
+    )
+    parts = [f"<summary>{title}</summary>"]
+    if found:
+        parts.append(f'<p class="exec-summary__kind">Proofs (checks)</p><ul>{proof_items}</ul>')
+    if numbers:
+        parts.append(
+            f'<p class="exec-summary__kind">Stated numbers, computed by code</p><ul>{number_items}</ul>'
+        )
+    return f'<details class="success exec-summary" id="checks-on-this-page">{"".join(parts)}</details>'
 
 
-def _href(from_page: str, to_page: str, anchor: str) -> str:
-    """A relative link between built pages (use_directory_urls is off, so a.md becomes a.html)."""
-    depth = len(PurePosixPath(from_page).parts) - 1
-    target = PurePosixPath(to_page).with_suffix(".html").as_posix()
-    return "../" * depth + f"{target}#{anchor}"
+def _page_titles(docs_dir: Path) -> dict[str, str]:
+    """Each page's title: its first level-one heading."""
+    titles = {}
+    for path in sorted(docs_dir.rglob("*.md")):
+        heading = re.search(r"^# (.+)$", path.read_text(encoding="utf-8"), re.MULTILINE)
+        titles[path.relative_to(docs_dir).as_posix()] = heading[1].strip() if heading else path.stem
+    return titles
 
 
 def ledger() -> str:
-    """The ledger: a table of every check and claim on the site; raises if any failed."""
-    entries = rows()
-    failed = [e for e in entries if not e["passed"]]
-    if failed:
-        raise CheckFailed("failing checks: " + ", ".join(f"docs/{e['page']}#{e['anchor']}" for e in failed))
-    body = []
-    for number, entry in enumerate(entries, start=1):
-        href = _href(LEDGER_PAGE, str(entry["page"]), str(entry["anchor"]))
-        page_label = PurePosixPath(str(entry["page"])).stem
-        body.append(
-            f'<tr><td>{number}</td><td title="docs/{html.escape(str(entry["page"]))}">{page_label}</td>'
-            f'<td><a href="{href}">{html.escape(str(entry["statement"]))}</a></td>'
-            f"<td>{html.escape(str(entry['method']))}</td>"
-            f"<td>{html.escape(str(entry['tolerance']))}</td><td>✓</td>"
-            f"<td><code>{html.escape(str(entry['source']))}</code></td></tr>"
+    """The ledger, grouped by page: its proofs, then its stated numbers, each listed once."""
+    context = page()
+    found, numbers = proofs(), stated_numbers()
+    _refuse_failures("the site", found, numbers)
+    titles = _page_titles(context.docs_dir) if context.docs_dir else {}
+    here = context.src_uri or LEDGER_PAGE
+    sections = []
+    for page_ in sorted({p.check.page for p in found} | {n.page for n in numbers}):
+        title = html.escape(titles.get(page_, page_))
+        rows = []
+        for p in (p for p in found if p.check.page == page_):
+            rows.append(
+                f'<tr><td><a href="{_href(here, page_, p.check.anchor)}">'
+                f"{statement_html(p.check.statement)}</a></td>"
+                f"<td>{html.escape(p.result.method)}</td><td>{html.escape(_scope(p.result))}</td>"
+                f'<td><a href="{proof_href(p.check, here)}">{html.escape(p.check.location)}</a></td></tr>'
+            )
+        proof_table = (
+            '<div class="exec-ledger"><table><thead><tr><th>Proof (check)</th><th>Method</th>'
+            f"<th>Scope</th><th>Source</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+            if rows
+            else ""
         )
-    # A plain table (no class) so the theme styles it like any other; the wrapper identifies it.
-    return (
-        '<div class="exec-ledger"><table><thead><tr><th>#</th><th>Page</th><th>Statement</th>'
-        "<th>Method</th><th>Tolerance</th><th>Passed</th><th>Proof</th></tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table></div>"
-    )
+        items = "".join(
+            f'<li><a href="{_href(here, page_, n.anchors[0])}">{html.escape(n.statement)}</a>: '
+            f"{html.escape(' / '.join(n.literals))} ({html.escape(n.location)})</li>"
+            for n in numbers
+            if n.page == page_
+        )
+        count_p = sum(1 for p in found if p.check.page == page_)
+        count_n = sum(1 for n in numbers if n.page == page_)
+        sections.append(
+            f'<section class="exec-ledger__page" data-page="docs/{html.escape(page_)}">'
+            f'<h2 id="ledger-{re.sub(r"[^a-z0-9]+", "-", page_.lower()).strip("-")}">'
+            f'<a href="{_href(here, page_)}">{title}</a></h2>'
+            f"<p>{_count(count_p, 'proof', 'proofs')}, "
+            f"{_count(count_n, 'stated number', 'stated numbers')}.</p>"
+            f"{proof_table}"
+            + (f'<ul class="exec-ledger__numbers">{items}</ul>' if items else "")
+            + "</section>"
+        )
+    return "".join(sections)
+
+
+def totals() -> tuple[int, int]:
+    """How many proofs (checks) and how many stated numbers (prose values) the site has."""
+    return len(load_all()), len(stated_numbers())
 
 
 def total() -> int:
-    """How many checks and claims the site has."""
-    return len(rows())
+    """Proofs and stated numbers together (kept for older callers; prefer totals())."""
+    return sum(totals())
 
+
+def home_counts() -> str:
+    """The home page's sentence: proofs and stated numbers, counted apart."""
+    found, numbers = proofs(), stated_numbers()
+    _refuse_failures("the site", found, numbers)
+    return (
+        f"This build ran **{_count(len(found), 'proof', 'proofs')}** (checks, each shown beside the "
+        f"step it proves) and compared **{_count(len(numbers), 'stated number', 'stated numbers')}** "
+        "in the prose with the code that computes them; all of them passed."
+    )

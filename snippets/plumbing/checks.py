@@ -507,16 +507,25 @@ def _listing(values: list) -> str:
 
 def _describe(value) -> str:
     """A value in words and numbers: small collections in full, large ones by count and range."""
+    if isinstance(value, sympy.MatrixBase):
+        rows, columns = value.shape
+        if value.is_zero_matrix:
+            return f"the {rows}×{columns} zero matrix"
+        if rows == columns and value == sympy.eye(rows):
+            return f"the {rows}×{rows} identity matrix"
+        if value.rows * value.cols <= 9:
+            return "[" + "; ".join(_listing(value.row(i)) for i in range(rows)) + "]"
+        return f"a {rows}×{columns} matrix"
     if isinstance(value, np.ndarray | list | tuple) and not isinstance(value, str):
         items = value.ravel().tolist() if isinstance(value, np.ndarray) else list(value)
         if len(items) <= 6:
             inner = _listing(items)
             return f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
-        try:
+        if all(isinstance(v, int | float | np.integer | np.floating) for v in items):
             numbers = np.asarray(items, dtype=float)
-            return f"{len(items)} values from {_plain(numbers.min())} to {_plain(numbers.max())}"
-        except (TypeError, ValueError):
-            return f"{len(items)} items"
+            return f"{len(items)} values from {_plain(min(items))} to {_plain(max(items))}" if (
+                np.all(np.isfinite(numbers))) else f"{len(items)} values"
+        return f"{len(items)} items"
     if isinstance(value, str):
         return f'"{value}"' if len(value) <= 80 else f'a text starting "{value[:60]}…"'
     text = _plain(value)
@@ -699,7 +708,7 @@ def within_uncertainty(
     return Outcome(
         "statistical",
         f"{what}: estimate {estimate:.6g} ± {standard_error:.2g} (1 s.e.) vs reference {reference:.6g}: "
-        f"{deviation:.2f} s.e. apart, at most {k:g} allowed",
+        f"{deviation:.2f} s.e. apart (at most {k:g} s.e. allowed)",
         tolerance,
         bool(deviation <= k),
         scope,

@@ -7,7 +7,7 @@ from markdown.preprocessors import Preprocessor
 
 from snippets.plumbing import failures, snippet_imports
 from snippets.plumbing.page_context import page
-from snippets.plumbing.values import VALUES, Claim, claim_spans, find_claims, rendered
+from snippets.plumbing.values import VALUES, Claim, anchor_sites, claim_spans, find_claims, rendered
 
 
 def _report(claim: Claim) -> None:
@@ -51,10 +51,23 @@ class _SubstituteClaims(Preprocessor):
             if not claim.outcome().passed:
                 _report(claim)
         out = lines[:]
-        # Replace right to left so earlier positions on the same line stay valid.
-        for claim, (line, match) in reversed(list(zip(claims, spans, strict=True))):
+        # Each claim's anchor (the ledger and the page summary link to it) marks the sentence that
+        # states it: the value itself in running text, an empty anchor before or beside math.
+        edits = []
+        for claim, (line, match), site in zip(claims, spans, anchor_sites(text), strict=True):
+            if site is None:
+                shown = f'<span class="claim" id="{claim.anchor}">{claim.literal}</span>'
+                edits.append((line, match.start(), match.end(), shown))
+            else:
+                edits.append((line, match.start(), match.end(), claim.literal))
+                if site != (0, 0):
+                    edits.append(
+                        (site[0], site[1], site[1], f'<span class="claim" id="{claim.anchor}"></span>')
+                    )
+        # Right to left, so earlier positions on the same line stay valid.
+        for line, start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
             current = out[line - 1]
-            out[line - 1] = current[: match.start()] + claim.literal + current[match.end() :]
+            out[line - 1] = current[:start] + replacement + current[end:]
         context.claims = claims
         return out
 

@@ -238,6 +238,76 @@ def claim_spans(text: str) -> list[tuple[int, re.Match[str]]]:
     return spans
 
 
+# Lines a display formula's anchor cannot be appended to: they are not running text.
+NOT_TEXT = ("$$", "```", "~~~", "!!!", "???", "#", "|", "<", "- ", "* ")
+
+
+def anchor_sites(text: str) -> list[tuple[int, int] | None]:
+    """For each claim (in claim_spans order): where its anchor goes when it stands inside math.
+
+    None: the claim is in running text, and the rendered value itself carries the anchor.
+    (line, column): the claim is inside math, which cannot hold an element, so an empty anchor is
+    inserted there: before the `$` that opens inline math, or at the end of the text line that
+    introduces a display formula. (0, 0): no such line (the page summary then holds the anchor).
+    """
+    wanted = {(line, match.start()) for line, match in claim_spans(text)}
+    found: dict[tuple[int, int], tuple[int, int] | None] = {}
+    lines = text.splitlines()
+    inline: tuple[int, int] | None = None
+    display: int | None = None
+    open_fence: str | None = None
+    for number, line in enumerate(lines, start=1):
+        fence = FENCE.match(line)
+        if fence:
+            marker = fence["fence"]
+            if open_fence is None:
+                open_fence = marker
+                continue
+            if marker[0] == open_fence[0] and len(marker) >= len(open_fence):
+                open_fence = None
+                continue
+        if open_fence is not None:
+            continue
+        if not line.strip():
+            inline = None
+            continue
+        column = 0
+        while column < len(line):
+            if (number, column) in wanted:
+                found[(number, column)] = (
+                    inline if inline else _display_site(lines, display) if display else None
+                )
+            char = line[column]
+            if char == "\\":
+                column += 2
+                continue
+            if char == "`" and inline is None and display is None:
+                run = len(line[column:]) - len(line[column:].lstrip("`"))
+                end = line.find("`" * run, column + run)
+                column = end + run if end >= 0 else len(line)
+                continue
+            if line.startswith("$$", column):
+                display = None if display else number
+                column += 2
+                continue
+            if char == "$" and display is None:
+                inline = None if inline else (number, column)
+            column += 1
+    return [found.get((line, match.start())) for line, match in claim_spans(text)]
+
+
+def _display_site(lines: list[str], opening: int) -> tuple[int, int]:
+    """The end of the text line before a display formula (1-based `opening` line of its `$$`)."""
+    for number in range(opening - 1, 0, -1):
+        stripped = lines[number - 1].strip()
+        if not stripped:
+            continue
+        if stripped.startswith(NOT_TEXT) or stripped.endswith("$$"):
+            return (0, 0)
+        return (number, len(lines[number - 1]))
+    return (0, 0)
+
+
 def find_claims(text: str, page: str) -> list[Claim]:
     """The claims of one page, in order."""
     seen: dict[str, int] = {}
