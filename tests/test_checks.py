@@ -314,7 +314,7 @@ def test_a_shown_value_no_check_compares_is_reported(monkeypatch):
 
 # Every proof is one click away: each module with checks has its source page.
 
-PROOF_PAGE = (DOCS / "proofs" / "q4a_hessian.md").read_text(encoding="utf-8")
+PROOF_PAGE = (DOCS / "proofs" / "batchnorm.md").read_text(encoding="utf-8")
 
 
 def test_every_module_with_checks_has_a_proof_page():
