@@ -88,14 +88,14 @@ def error_figure(label: str) -> str:
         title="Gradient-check error against the finite-difference step",
         description=(f"Log-log plot of the relative error between batchnorm_backward and central "
                      f"finite differences, for the input, gamma and beta gradients, against the step h "
-                     f"from {STEPS[0]:.0e} to {STEPS[-1]:.0e}. The input gradient's error falls like h "
-                     f"squared for large h and rises like 1/h for small h, smallest at h = {best:.0e}; "
+                     f"from {STEPS[0]:.0e} to {STEPS[-1]:.0e}. The input gradient's error grows like h "
+                     f"squared towards large h and like 1/h towards small h, smallest at h = {best:.0e}; "
                      "the gamma and beta gradients, of a loss linear in gamma and beta, show the 1/h "
                      f"rounding error only. At the step used the errors are at most "
                      f"{max(used.values()):.0e}, below the dashed tolerance line at {FD_RTOL:g}."),
         caption=(f"Relative error of the central-difference gradients (batch of {n}, {d} features) as the "
-                 "step h varies. For ∂L/∂x, truncation error falls like h² to the right and rounding "
-                 "error grows like 1/h to the left; the loss is linear in γ and β, so their gradients "
+                 "step h varies. For ∂L/∂x, truncation error grows like h² to the right and rounding "
+                 "error like 1/h to the left; the loss is linear in γ and β, so their gradients "
                  "only carry rounding error. At the step used every error is orders of magnitude below "
                  "the tolerance, while a wrong formula is off by order 1."),
     )
