@@ -59,12 +59,26 @@ from snippets.plumbing.check_report import show
 print(show("probe.sum"))
 ```
 
+Two is {{ probe.two = 2 }}.
+
 ## References
+
+```python exec="on" html="1" session="probe"
+from snippets.plumbing.check_report import page_summary
+
+print(page_summary())
+```
 """
 
-PROBE_CHECK = '''"""The probe page's check."""
+PROBE_CHECK = '''"""The probe page's check and prose value."""
 
 from snippets.plumbing.checks import check, equal
+from snippets.plumbing.values import value
+
+
+@value("probe.two", statement="one plus one")
+def two() -> int:
+    return 1 + 1
 
 
 @check("probe.sum", page="index.md", statement="One plus one is two")
@@ -78,7 +92,7 @@ PROBE_B = r"""# Probe B
 e = f
 \end{equation} {#eq-other}
 
-Back to @eq-second and @fig-line on the first page, and to @sec-setup. Two more citations
+Back to @eq-second and @fig-line on the first page, to @sec-setup, and to @val-probe.two. Two more citations
 [see @ba2016, §3] and @wu2018 [Fig. 2].
 
 ## References
@@ -120,6 +134,8 @@ def shown_at(target) -> str:
         return _text(target)
     if target.name == "li" and target.get("id", "").startswith("check-"):
         return target.strong.get_text(strip=True)
+    if target.name == "li" and target.get("id", "").startswith("claim-"):  # "… = 880 (stated in the text)"
+        return re.search(r"= (.*?) \(stated in the text\)", _text(target))[1]
     tag = target.select_one(".katex-html .katex-tag")
     assert tag is not None, f"no equation number at #{target.get('id')}"
     return _text(tag)
@@ -169,6 +185,7 @@ def test_the_probe_references_render_the_numbers_and_titles_they_point_to(probe_
     }
     back = {a["href"]: a.get_text() for a in _soup(probe_site / "probe" / "b.html").select("a.xref")}
     assert back == {
+        "../index.html#claim-probe-two": "2",
         "../index.html#eq-second": "(2)",
         "../index.html#fig-line": "Figure 1",
         "../index.html#sec-setup": "Setup",
@@ -190,7 +207,7 @@ def test_equations_are_numbered_per_page_with_explicit_tags(probe_site):
 @pytest.mark.build
 def test_every_probe_reference_shows_its_targets_number(probe_site):
     count, wrong = reference_mismatches(probe_site)
-    assert count == 10 and not wrong, wrong
+    assert count == 11 and not wrong, wrong
 
 
 @pytest.mark.build
@@ -251,7 +268,9 @@ def test_a_figure_whose_label_the_page_does_not_name_fails_the_build(tmp_path):
 
 @pytest.mark.build
 def test_a_hand_written_list_beside_cited_keys_fails_the_build(tmp_path):
-    log = _failed_build(tmp_path, a=PROBE_A + "\n- A. Author, *A book*, 1999.\n")
+    log = _failed_build(
+        tmp_path, a=PROBE_A.replace("## References\n", "## References\n\n- A. Author, *A book*, 1999.\n")
+    )
     assert "a hand-written list under '## References'" in log, log
 
 
@@ -325,3 +344,4 @@ def test_every_reference_and_citation_key_on_the_page_resolves(page):
         unknown,
         parsed.problems,
     )
+
