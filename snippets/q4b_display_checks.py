@@ -1,0 +1,181 @@
+"""Question 4b: what the figures draw and the tables print, read back and compared with other computations."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.stats import binomtest
+
+from snippets.plumbing.checks import close, equal, within_uncertainty
+from snippets.q4b_figures import ERROR_BARS, index_plot, probability_plot, saddle_ratio_plot
+from snippets.q4b_index import INDEX_SIZE, SAMPLES, index_counts
+from snippets.q4b_kac_rice import SIZES, chunk_sums, fraction_of_minima, saddles_per_minimum
+from snippets.q4b_minima import AGREEMENT, BBKS_3D
+from snippets.q4b_page import check
+from snippets.q4b_rate import reference_data
+from snippets.q4b_sampler import table_rows as sampler_rows
+from snippets.q4b_signs import sign_pattern_counts
+from snippets.q4b_tables import cell_numbers, minima_table, probability_table, table_cells
+
+FRESH_SAMPLES = 4_000  # an independent rerun with other seeds, small enough for a page block
+FRESH_CHUNK = 10_000  # chunk numbers the committed data never uses
+
+
+def drawn_line(ax, label: str) -> np.ndarray:
+    """The y values of the line with this legend label."""
+    return np.asarray(next(line for line in ax.lines if line.get_label() == label).get_ydata(), dtype=float)
+
+
+def drawn_errorbars(ax, label: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(centres, lower ends, upper ends) of the error bars with this legend label."""
+    container = next(c for c in ax.containers if c.get_label() == label)
+    centre = np.asarray(container.lines[0].get_ydata(), dtype=float)
+    segments = container.lines[2][0].get_segments()
+    return centre, np.array([s[0][1] for s in segments]), np.array([s[1][1] for s in segments])
+
+
+def exact_p(n: int) -> float:
+    data = reference_data()
+    return math.exp(data["log_p"][data["n"].index(n)])
+
+
+@check(
+    "q4b.minima-table",
+    statement="The Kac–Rice table prints the enumerated coin count, a GOE count that importance sampling "
+    "reproduces, fractions of minima that a small rerun with other seeds reproduces (a check "
+    "against gross errors only, the rerun being small), and (1 − 2F)/F, n = 2..10",
+)
+def _minima_table():
+    cells = [[cell_numbers(c) for c in row] for row in table_cells(minima_table())]
+    outcomes = [
+        equal(
+            [int(r[3][0]) for r in cells],
+            [sign_pattern_counts(n)["saddle"] for n in SIZES],
+            what="coin column vs enumerated saddle patterns",
+        )
+    ]
+    sampled = {r["n"]: r for r in sampler_rows()}
+    for n, row in zip(SIZES, cells, strict=True):
+        p, error = sampled[n]["estimate"], sampled[n]["error"]
+        outcomes.append(
+            within_uncertainty(
+                row[4][0],
+                error / p**2,
+                (1 - 2 * p) / p,
+                k=AGREEMENT,
+                what=f"n = {n}: GOE column vs (1 − 2p̂)/p̂, p̂ by importance sampling",
+            )
+        )
+    for n, row in zip(SIZES, cells, strict=True):
+        fraction, error = row[1][0] / 100, row[1][1] / 100
+        fresh, fresh_error = fraction_of_minima(chunk_sums(n, FRESH_CHUNK, FRESH_SAMPLES))
+        outcomes.append(
+            within_uncertainty(
+                fraction,
+                math.hypot(error, fresh_error),
+                fresh,
+                k=AGREEMENT,
+                what=f"n = {n}: printed fraction vs a fresh {FRESH_SAMPLES:,}-matrix run",
+            )
+        )
+        ratio, ratio_error = saddles_per_minimum(fraction, error)
+        outcomes.append(
+            close(
+                row[2][0],
+                ratio,
+                rtol=2e-3,
+                what=f"n = {n}: printed saddles per minimum vs (1 − 2F)/F from the printed F",
+            )
+        )
+    return outcomes
+
+
+@check(
+    "q4b.saddle-figure",
+    statement=f"The saddles-per-minimum figure draws 2ⁿ − 2 as enumerated, (1 − 2Pₙ)/Pₙ from the committed "
+    f"exact values, and Kac–Rice points whose bars span ± {ERROR_BARS} printed standard errors",
+)
+def _saddle_figure():
+    ax = saddle_ratio_plot().axes[0]
+    table = [[cell_numbers(c) for c in row] for row in table_cells(minima_table())]
+    centre, low, high = drawn_errorbars(ax, f"random function (Kac–Rice) ± {ERROR_BARS} s.e.")
+    printed_errors = np.array([row[2][1] for row in table])
+    return [
+        equal(
+            drawn_line(ax, r"coin count $2^n - 2$").astype(int).tolist(),
+            [sign_pattern_counts(n)["saddle"] for n in SIZES],
+            what="coin line vs enumeration",
+        ),
+        close(
+            drawn_line(ax, r"GOE Hessian at every point, $(1-2P_n)/P_n$"),
+            [(1 - 2 * exact_p(n)) / exact_p(n) for n in SIZES],
+            rtol=1e-12,
+            what="GOE line vs the committed ln Pₙ",
+        ),
+        close(
+            (high - low) / 2,
+            ERROR_BARS * printed_errors,
+            rtol=0.05,
+            what=f"bar half-lengths vs {ERROR_BARS} × the table's standard errors (printed to 2 digits)",
+        ),
+        within_uncertainty(
+            centre[1],
+            (high[1] - low[1]) / (2 * ERROR_BARS),
+            (1 - 2 * BBKS_3D) / BBKS_3D,
+            k=AGREEMENT,
+            what="the n = 3 point vs Bardeen et al.'s (1 − 2F)/F",
+        ),
+    ]
+
+
+@check(
+    "q4b.probability-figure",
+    statement=f"The probability figure draws the committed exact Pₙ and bars of ± {ERROR_BARS} s.e. around "
+    "the importance-sampling estimates",
+)
+def _probability_figure():
+    ax = probability_plot().axes[0]
+    table = [[cell_numbers(c) for c in row] for row in table_cells(probability_table())]
+    centre, low, high = drawn_errorbars(ax, f"GOE, importance sampling ± {ERROR_BARS} s.e.")
+    return [
+        close(
+            drawn_line(ax, r"GOE, exact (Pfaffian)"),
+            [exact_p(n) for n in range(1, 11)],
+            rtol=1e-12,
+            what="exact points vs the committed ln Pₙ",
+        ),
+        close(
+            (high - low) / 2,
+            [ERROR_BARS * row[3][1] for row in table],
+            rtol=0.05,
+            what=f"bar half-lengths vs {ERROR_BARS} × the table's standard errors (printed to 2 digits)",
+        ),
+        close(centre, [row[3][0] for row in table], rtol=0.005, what="bar centres vs the table's estimates"),
+    ]
+
+
+@check(
+    "q4b.index-figure",
+    statement="The index figure draws the exact law (its k = 0 bar is the committed P₁₀), sampled "
+    "frequencies and 95% Wilson intervals as scipy computes them",
+)
+def _index_figure():
+    left = index_plot().axes[0]
+    counts = index_counts()
+    seen = np.flatnonzero(counts > 0)
+    label = f"GOE, {SAMPLES:,} samples (95% interval)"
+    centre, low, high = drawn_errorbars(left, label)
+    intervals = [binomtest(int(counts[k]), SAMPLES).proportion_ci(0.95, method="wilson") for k in seen]
+    heights = np.array([patch.get_height() for patch in left.patches])
+    return [
+        close(heights.sum(), 1.0, atol=1e-12, what="bar heights sum to 1"),
+        close(heights[0], exact_p(INDEX_SIZE), rtol=1e-12, what="bar k = 0 vs the committed P₁₀"),
+        close(centre, counts[seen] / SAMPLES, rtol=1e-15, what="points vs counted frequencies"),
+        close(
+            np.column_stack([low, high]),
+            [[ci.low, ci.high] for ci in intervals],
+            rtol=1e-9,
+            what="interval ends vs scipy.stats.binomtest(...).proportion_ci(method='wilson')",
+        ),
+    ]
