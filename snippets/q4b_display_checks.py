@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import math
 
+import mpmath as mp
 import numpy as np
 from scipy.stats import binomtest
 
 from snippets.plumbing.checks import close, equal, within_uncertainty
-from snippets.q4b_figures import ERROR_BARS, index_plot, probability_plot, saddle_ratio_plot
+from snippets.q4b_figures import (
+    COIN_EXPONENT,
+    COIN_RATE_LABEL,
+    ERROR_BARS,
+    GOE_RATE_LABEL,
+    THETA_LABEL,
+    index_plot,
+    probability_plot,
+    rate_plot,
+    saddle_ratio_plot,
+)
 from snippets.q4b_index import INDEX_SIZE, SAMPLES, index_counts
 from snippets.q4b_kac_rice import SIZES, chunk_sums, fraction_of_minima, saddles_per_minimum
 from snippets.q4b_minima import AGREEMENT, BBKS_3D
 from snippets.q4b_page import check
+from snippets.q4b_pfaffian import p_all_positive
 from snippets.q4b_rate import reference_data
 from snippets.q4b_sampler import table_rows as sampler_rows
 from snippets.q4b_signs import sign_pattern_counts
@@ -177,5 +189,37 @@ def _index_figure():
             [[ci.low, ci.high] for ci in intervals],
             rtol=1e-9,
             what="interval ends vs scipy.stats.binomtest(...).proportion_ci(method='wilson')",
+        ),
+    ]
+
+
+@check(
+    "q4b.rate-figure",
+    statement="The rate figure draws −ln Pₙ/n² of freshly computed Pₙ (n = 1..10 and 30), the line "
+    "θ = ln 3/4, and the coin exponent as stated, ln 2 / n",
+)
+def _rate_figure():
+    ax = rate_plot().axes[0]
+    goe = drawn_line(ax, GOE_RATE_LABEL)
+    sizes = [*range(1, 11), 30]
+    fresh = [-float(mp.log(p_all_positive(n))) / n**2 for n in sizes]
+    n = np.arange(1, goe.size + 1)
+    return [
+        close(
+            goe[[m - 1 for m in sizes]], fresh, rtol=1e-12, what="GOE curve vs −ln Pₙ/n² from the Pfaffian"
+        ),
+        close(
+            drawn_line(ax, THETA_LABEL), [math.log(3) / 4] * 2, rtol=1e-15, what="horizontal line vs ln 3/4"
+        ),
+        close(
+            drawn_line(ax, COIN_RATE_LABEL),
+            math.log(2) / n,
+            rtol=1e-15,
+            what=f"coin curve vs {COIN_EXPONENT}, n = 1..{n[-1]}",
+        ),
+        equal(
+            COIN_EXPONENT.replace(" ", "") in COIN_RATE_LABEL.replace("\\", "").replace(" ", ""),
+            True,
+            what="the stated exponent is the one in the legend",
         ),
     ]

@@ -16,12 +16,21 @@ from snippets.q4b_rate import THETA, reference_data
 from snippets.q4b_sampler import table_rows as sampler_rows
 
 ERROR_BARS = 2  # bars are ± this many standard errors
+COIN_EXPONENT = "ln 2 / n"  # −ln(2⁻ⁿ)/n², drawn in the rate figure
+COIN_RATE_LABEL = r"coin flips: $\ln 2 / n$"
+GOE_RATE_LABEL = r"GOE, exact: $-\ln P_n / n^2$"
+THETA_LABEL = r"$\theta = \ln 3 / 4$"
 CONFIDENCE = 0.95  # the index figure's Wilson intervals
 
 
 @value("q4b.error-bars", statement="standard errors each error bar spans on either side")
 def error_bars() -> int:
     return ERROR_BARS
+
+
+@value("q4b.coin-exponent", statement="the coin model's −ln P / n², as the rate figure draws it")
+def coin_exponent() -> str:
+    return COIN_EXPONENT
 
 
 @value("q4b.confidence", statement="confidence of the index figure's Wilson intervals", fmt=".0%")
@@ -142,9 +151,9 @@ def rate_plot() -> Figure:
     data = reference_data()
     n = np.array(data["n"], dtype=float)
     fig, ax = new_figure(6.4, 3.4)
-    ax.plot(n, -np.array(data["log_p"]) / n**2, label=r"GOE, exact: $-\ln P_n / n^2$", color="C0")
-    ax.plot(n, math.log(2) / n, label=r"coin flips: $\ln 2 / n$", color="C5", linestyle=":")
-    ax.axhline(THETA, label=r"$\theta = \ln 3 / 4$", color="C1", linestyle="--", linewidth=1.5)
+    ax.plot(n, -np.array(data["log_p"]) / n**2, label=GOE_RATE_LABEL, color="C0")
+    ax.plot(n, math.log(2) / n, label=COIN_RATE_LABEL, color="C5", linestyle=":")
+    ax.axhline(THETA, label=THETA_LABEL, color="C1", linestyle="--", linewidth=1.5)
     ax.set_xscale("log")
     ax.set_ylim(0, 0.72)
     ax.set_xlabel("dimension $n$")

@@ -19,6 +19,7 @@ THETA = math.log(3) / 4
 EXACT_FILE = Path(__file__).with_name("data") / "q4b_exact.json"
 FIT_START = 20
 RECHECKED_SIZES = [*range(1, 11), 30]
+RATE_RTOL = 1e-5  # the fitted n² coefficient against ln 3 / 4
 
 
 @cache
@@ -97,10 +98,10 @@ def _rate():
         close(
             wide[0],
             THETA,
-            rtol=1e-5,
+            rtol=RATE_RTOL,
             what=f"n² coefficient of a 5-term fit over n = {FIT_START}..100 vs ln 3/4",
         ),
-        close(narrow[0], THETA, rtol=1e-5, what="same fit over n = 50..100 vs ln 3/4"),
+        close(narrow[0], THETA, rtol=RATE_RTOL, what="same fit over n = 50..100 vs ln 3/4"),
         holds(
             bool(np.all(np.diff(per_n2) < 0) and np.all(per_n2 > THETA)),
             f"−ln P_n/n² decreases and stays above θ for n = 1..{int(n[-1])} (last {per_n2[-1]:.5f})",

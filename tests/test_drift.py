@@ -77,7 +77,7 @@ SNIPPET_MUTATIONS = [Mutation(*row) for row in [
     ("question-4/4b.md", "snippets/q4b_goe.py",
      "P2 = (2 - sp.sqrt(2)) / 4", "P2 = (2 - sp.sqrt(3)) / 4", "q4b.p2"),
     ("question-4/4b.md", "snippets/q4b_rate.py",
-     "close(wide[0], THETA, rtol=1e-5,", "close(wide[0], THETA, rtol=1e-300,", "q4b.rate-theta"),
+     "RATE_RTOL = 1e-5", "RATE_RTOL = 1e-300", "q4b.rate-theta"),
     ("question-4/4b.md", "snippets/q4b_schur.py",
      "[b.T * A.I, sp.Identity(1)]", "[b.T * A, sp.Identity(1)]", "q4b.schur-halving"),
     ("question-4/4a.md", "snippets/q4a_examples.py",
