@@ -8,7 +8,8 @@ import mpmath as mp
 import numpy as np
 from scipy.stats import binomtest
 
-from snippets.plumbing.checks import close, equal, within_uncertainty
+from snippets.plumbing.checks import cases, close, equal, within_uncertainty
+from snippets.plumbing.values import computed
 from snippets.q4b_figures import (
     COIN_EXPONENT,
     COIN_RATE_LABEL,
@@ -28,7 +29,6 @@ from snippets.q4b_pfaffian import p_all_positive
 from snippets.q4b_rate import reference_data
 from snippets.q4b_sampler import table_rows as sampler_rows
 from snippets.q4b_signs import sign_pattern_counts
-from snippets.q4b_tables import cell_numbers, minima_table, probability_table, table_cells
 
 FRESH_SAMPLES = 4_000  # an independent rerun with other seeds, small enough for a page block
 FRESH_CHUNK = 10_000  # chunk numbers the committed data never uses
@@ -59,45 +59,47 @@ def exact_p(n: int) -> float:
     "against gross errors only, the rerun being small), and (1 − 2F)/F, n = 2..10",
 )
 def _minima_table():
-    cells = [[cell_numbers(c) for c in row] for row in table_cells(minima_table())]
+    table = computed("q4b.minima-table")
+    fractions = table.column("minima among critical points")
+    ratios = table.column("saddles per minimum")
+    goe = table.column("GOE (1 − 2Pₙ)/Pₙ")
     outcomes = [
         equal(
-            [int(r[3][0]) for r in cells],
+            table.column("coin count 2ⁿ − 2"),
             [sign_pattern_counts(n)["saddle"] for n in SIZES],
             what="coin column vs enumerated saddle patterns",
-        )
+        ),
     ]
     sampled = {r["n"]: r for r in sampler_rows()}
-    for n, row in zip(SIZES, cells, strict=True):
+    for n, cell in zip(cases("n", SIZES), goe, strict=True):
         p, error = sampled[n]["estimate"], sampled[n]["error"]
         outcomes.append(
             within_uncertainty(
-                row[4][0],
+                cell.value,
                 error / p**2,
                 (1 - 2 * p) / p,
                 k=AGREEMENT,
                 what=f"n = {n}: GOE column vs (1 − 2p̂)/p̂, p̂ by importance sampling",
             )
         )
-    for n, row in zip(SIZES, cells, strict=True):
-        fraction, error = row[1][0] / 100, row[1][1] / 100
+    for n, fraction, ratio in zip(SIZES, fractions, ratios, strict=True):
         fresh, fresh_error = fraction_of_minima(chunk_sums(n, FRESH_CHUNK, FRESH_SAMPLES))
         outcomes.append(
             within_uncertainty(
-                fraction,
-                math.hypot(error, fresh_error),
+                fraction.value,
+                math.hypot(fraction.error, fresh_error),
                 fresh,
                 k=AGREEMENT,
-                what=f"n = {n}: printed fraction vs a fresh {FRESH_SAMPLES:,}-matrix run",
+                what=f"n = {n}: fraction vs a fresh {FRESH_SAMPLES:,}-matrix run",
             )
         )
-        ratio, ratio_error = saddles_per_minimum(fraction, error)
+        expected, expected_error = saddles_per_minimum(fraction.value, fraction.error)
         outcomes.append(
             close(
-                row[2][0],
-                ratio,
-                rtol=2e-3,
-                what=f"n = {n}: printed saddles per minimum vs (1 − 2F)/F from the printed F",
+                [ratio.value, ratio.error],
+                [expected, expected_error],
+                rtol=1e-12,
+                what=f"n = {n}: saddles per minimum vs (1 − 2F)/F and its s.e.",
             )
         )
     return outcomes
@@ -110,9 +112,8 @@ def _minima_table():
 )
 def _saddle_figure():
     ax = saddle_ratio_plot().axes[0]
-    table = [[cell_numbers(c) for c in row] for row in table_cells(minima_table())]
+    ratios = computed("q4b.minima-table").column("saddles per minimum")
     centre, low, high = drawn_errorbars(ax, f"random function (Kac–Rice) ± {ERROR_BARS} s.e.")
-    printed_errors = np.array([row[2][1] for row in table])
     return [
         equal(
             drawn_line(ax, r"coin count $2^n - 2$").astype(int).tolist(),
@@ -125,11 +126,12 @@ def _saddle_figure():
             rtol=1e-12,
             what="GOE line vs the committed ln Pₙ",
         ),
+        close(centre, [r.value for r in ratios], rtol=1e-12, what="points vs the table's cells"),
         close(
             (high - low) / 2,
-            ERROR_BARS * printed_errors,
-            rtol=0.05,
-            what=f"bar half-lengths vs {ERROR_BARS} × the table's standard errors (printed to 2 digits)",
+            [ERROR_BARS * r.error for r in ratios],
+            rtol=1e-9,
+            what=f"bar half-lengths vs {ERROR_BARS} × the table's standard errors",
         ),
         within_uncertainty(
             centre[1],
@@ -148,22 +150,36 @@ def _saddle_figure():
 )
 def _probability_figure():
     ax = probability_plot().axes[0]
-    table = [[cell_numbers(c) for c in row] for row in table_cells(probability_table())]
+    table = computed("q4b.probability-table")
+    estimates = table.column("importance sampling ± s.e.")
     centre, low, high = drawn_errorbars(ax, f"GOE, importance sampling ± {ERROR_BARS} s.e.")
+    committed = [exact_p(n) for n in range(1, 11)]
     return [
         close(
+            [c.value for c in table.column("exact Pₙ")],
+            committed,
+            rtol=1e-12,
+            what="the table's exact column vs the committed ln Pₙ",
+        ),
+        close(
             drawn_line(ax, r"GOE, exact (Pfaffian)"),
-            [exact_p(n) for n in range(1, 11)],
+            committed,
             rtol=1e-12,
             what="exact points vs the committed ln Pₙ",
         ),
+        close(centre, [c.value for c in estimates], rtol=1e-12, what="bar centres vs the table's estimates"),
         close(
             (high - low) / 2,
-            [ERROR_BARS * row[3][1] for row in table],
-            rtol=0.05,
-            what=f"bar half-lengths vs {ERROR_BARS} × the table's standard errors (printed to 2 digits)",
+            [ERROR_BARS * c.error for c in estimates],
+            rtol=1e-9,
+            what=f"bar half-lengths vs {ERROR_BARS} × the table's standard errors",
         ),
-        close(centre, [row[3][0] for row in table], rtol=0.005, what="bar centres vs the table's estimates"),
+        close(
+            table.column("deviation (s.e.)"),
+            [(c.value - p) / c.error for c, p in zip(estimates, committed, strict=True)],
+            rtol=1e-6,
+            what="deviation column vs (estimate − committed exact) / s.e.",
+        ),
     ]
 
 

@@ -73,11 +73,11 @@ def saddle_ratio_plot() -> Figure:
     return fig
 
 
-def saddle_ratio_figure() -> str:
+def saddle_ratio_figure(label: str) -> str:
     rows = minima_rows()
     return figure_html(
         saddle_ratio_plot(),
-        figure_id="q4b-saddles",
+        label=label,
         title="Saddles per minimum, n = 2 to 10, in three models, log scale",
         description=(
             "On a logarithmic axis, the coin count 2^n − 2 and the random-function count are two nearly "
@@ -125,11 +125,11 @@ def probability_plot() -> Figure:
     return fig
 
 
-def probability_figure() -> str:
+def probability_figure(label: str) -> str:
     rows = sampler_rows()
     return figure_html(
         probability_plot(),
-        figure_id="q4b-probability",
+        label=label,
         title="Probability that all eigenvalues are positive, n = 1 to 10, log scale",
         description=(
             "On a logarithmic vertical axis, the exact GOE probability falls from 0.5 at n = 1 to about "
@@ -162,12 +162,12 @@ def rate_plot() -> Figure:
     return fig
 
 
-def rate_figure() -> str:
+def rate_figure(label: str) -> str:
     data = reference_data()
     last = int(data["n"][-1])
     return figure_html(
         rate_plot(),
-        figure_id="q4b-rate",
+        label=label,
         title=f"-ln P_n divided by n squared, n = 1 to {last}, against ln 3 / 4",
         description=(
             "For the GOE the quantity -ln P_n / n^2 starts at ln 2 at n = 1 and decreases slowly towards "
@@ -227,13 +227,13 @@ def index_plot() -> Figure:
     return fig
 
 
-def index_figure() -> str:
+def index_figure(label: str) -> str:
     k = INDEX_SIZE
     exact = index_distribution(INDEX_SIZE)
     coin = binomial_pmf(INDEX_SIZE)
     return figure_html(
         index_plot(),
-        figure_id="q4b-index",
+        label=label,
         title=f"Distribution of the index of a {INDEX_SIZE} by {INDEX_SIZE} GOE matrix against "
         f"Binomial({INDEX_SIZE}, 1/2)",
         description=(

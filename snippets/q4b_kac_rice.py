@@ -74,6 +74,7 @@ def chunk_sums(n: int, chunk: int, size: int = CHUNK) -> dict[str, float]:
         "cross": (total * minima).sum(),
         "signed": signed.sum(),
         "signed_sq": (signed**2).sum(),
+        "signed_cross": (total * signed).sum(),
     }
 
 
@@ -82,16 +83,20 @@ def pooled(chunks: list[dict[str, float]]) -> dict[str, float]:
     return {key: math.fsum(c[key] for c in chunks) for key in chunks[0]}
 
 
+def ratio_of_means(sums: dict[str, float], top: str, bottom: str, cross: str) -> tuple[float, float]:
+    """Σ top / Σ bottom and its delta-method standard error, from the chunk sums."""
+    count = sums["count"]
+    mean_b, mean_t = sums[bottom] / count, sums[top] / count
+    var_b = (sums[bottom + "_sq"] - count * mean_b**2) / (count - 1)
+    var_t = (sums[top + "_sq"] - count * mean_t**2) / (count - 1)
+    cov = (sums[cross] - count * mean_b * mean_t) / (count - 1)
+    ratio = mean_t / mean_b
+    return ratio, math.sqrt((var_t - 2 * ratio * cov + ratio**2 * var_b) / (count * mean_b**2))
+
+
 def fraction_of_minima(sums: dict[str, float]) -> tuple[float, float]:
     """Ratio estimate E[minima weight] / E[total weight] and its delta-method standard error."""
-    count = sums["count"]
-    mean_t, mean_m = sums["total"] / count, sums["minima"] / count
-    var_t = (sums["total_sq"] - count * mean_t**2) / (count - 1)
-    var_m = (sums["minima_sq"] - count * mean_m**2) / (count - 1)
-    cov = (sums["cross"] - count * mean_t * mean_m) / (count - 1)
-    ratio = mean_m / mean_t
-    variance = (var_m - 2 * ratio * cov + ratio**2 * var_t) / (count * mean_t**2)
-    return ratio, math.sqrt(variance)
+    return ratio_of_means(sums, "minima", "total", "cross")
 
 
 def saddles_per_minimum(fraction: float, error: float) -> tuple[float, float]:
@@ -99,9 +104,7 @@ def saddles_per_minimum(fraction: float, error: float) -> tuple[float, float]:
     return (1 - 2 * fraction) / fraction, error / fraction**2
 
 
-def signed_weight(sums: dict[str, float]) -> tuple[float, float]:
-    """E[det H]/E[|det H|] (Morse: minima − saddles of index 1 + ... per volume) with its standard error."""
-    count = sums["count"]
-    mean_s, mean_t = sums["signed"] / count, sums["total"] / count
-    var_s = (sums["signed_sq"] - count * mean_s**2) / (count - 1)
-    return mean_s / mean_t, math.sqrt(var_s / count) / mean_t
+def even_index_share(sums: dict[str, float]) -> tuple[float, float]:
+    """Share of the weight on critical points of even index, (1 + E[det H]/E|det H|)/2, with its s.e."""
+    signed, error = ratio_of_means(sums, "signed", "total", "signed_cross")
+    return (1 + signed) / 2, error / 2

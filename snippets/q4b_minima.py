@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from snippets.plumbing.checks import close, equal, within_uncertainty
+from snippets.plumbing.checks import cases, close, equal, samples, within_uncertainty
 from snippets.plumbing.values import scientific, value
 from snippets.q4b_hessian_law import expected_determinant
 from snippets.q4b_kac_rice import (
@@ -20,16 +20,17 @@ from snippets.q4b_kac_rice import (
     EXTENDED_SIZES,
     SIZES,
     chunk_sums,
+    even_index_share,
     fraction_of_minima,
     pooled,
     saddles_per_minimum,
-    signed_weight,
 )
 from snippets.q4b_page import check
 from snippets.q4b_pfaffian import p_all_positive
 
 RANDOM_FIELD_FILE = Path(__file__).with_name("data") / "q4b_random_field.json"
 FIT_FROM = 5  # the straight-line fit of ln(saddles per minimum) uses n = 5..10
+FIT_WINDOWS = range(4, 8)  # other first n, for the fit's sensitivity
 BBKS_3D = (
     29 - 6 * math.sqrt(6)
 ) / 116  # Bardeen, Bond, Kaiser & Szalay (1986): minima among 3-d critical points
@@ -142,10 +143,30 @@ def growth_slope_se() -> float:
     return growth_fit()[1]
 
 
-@value("q4b.growth-slope-spread", statement="range of the slope over the fit windows n ≥ 4, 5, 6, 7")
+@value("q4b.growth-slope-spread", statement="range of the slope over the fit windows starting at n = 4..7")
 def growth_slope_spread() -> str:
-    slopes = [growth_fit(low)[0] for low in (4, 5, 6, 7)]
+    slopes = [growth_fit(low)[0] for low in FIT_WINDOWS]
     return f"{min(slopes):.3f}–{max(slopes):.3f}"
+
+
+@value("q4b.fit-window-first", statement="smallest first n of the other fit windows")
+def fit_window_first() -> int:
+    return FIT_WINDOWS[0]
+
+
+@value("q4b.fit-window-last", statement="largest first n of the other fit windows")
+def fit_window_last() -> int:
+    return FIT_WINDOWS[-1]
+
+
+@value("q4b.extended-low", statement="smaller n of the spot estimates beyond the table")
+def extended_low() -> int:
+    return EXTENDED_SIZES[0]
+
+
+@value("q4b.extended-high", statement="larger n of the spot estimates beyond the table")
+def extended_high() -> int:
+    return EXTENDED_SIZES[1]
 
 
 @value("q4b.fit-from", statement="smallest n of the growth fit")
@@ -183,8 +204,8 @@ def agreement() -> int:
 @check(
     "q4b.kac-rice-exact",
     statement="The Kac–Rice estimate gives 1/4 at n = 2 (proved above) and Bardeen et al.'s (29 − 6√6)/116 "
-    "at n = 3, and E[det H] = 0 (the signed count of critical points vanishes): exactly for n = 2..4, "
-    "within the estimator's uncertainty for n = 2..10",
+    "at n = 3, and E[det H] = 0 (the signed count vanishes, so critical points of even index carry half "
+    "the weight): exactly for n = 2..4, within the estimator's uncertainty for n = 2..10",
 )
 def _kac_rice_exact():
     two, three = row(2), row(3)
@@ -194,24 +215,33 @@ def _kac_rice_exact():
             two["fraction_error"],
             0.25,
             k=AGREEMENT,
-            what=f"n = 2, {two['samples']:,} matrices, vs 1/4",
+            what="n = 2: fraction of minima vs 1/4",
+            scope=samples(two["samples"], "matrices"),
         ),
         within_uncertainty(
             three["fraction"],
             three["fraction_error"],
             BBKS_3D,
             k=AGREEMENT,
-            what=f"n = 3, {three['samples']:,} matrices, vs (29 − 6√6)/116",
+            what="n = 3: fraction of minima vs (29 − 6√6)/116",
+            scope=samples(three["samples"], "matrices"),
         ),
     ]
     outcomes += [
         equal(expected_determinant(n), 0, what=f"n = {n}: E[det(M + ξI)], exact (moments of normals)")
-        for n in EXACT_DETERMINANT_SIZES
+        for n in cases("n (exact)", EXACT_DETERMINANT_SIZES)
     ]
-    for n in SIZES:
-        mean, error = signed_weight(sums(n))
+    for n in cases("n", SIZES):
+        share, error = even_index_share(sums(n))
         outcomes.append(
-            within_uncertainty(mean, error, 0.0, k=AGREEMENT, what=f"n = {n}: E[det H] / E[|det H|]")
+            within_uncertainty(
+                share,
+                error,
+                0.5,
+                k=AGREEMENT,
+                what=f"n = {n}: weight share of even index vs 1/2",
+                scope=samples(int(sums(n)["count"]), "matrices"),
+            )
         )
     return outcomes
 

@@ -1,94 +1,127 @@
-"""Question 4b: the page's tables, printed from named rows so that a check can read back every cell."""
+"""Question 4b: the page's tables, registered values whose raw cells the checks compare."""
 
 from __future__ import annotations
 
 import math
-import re
+from dataclasses import dataclass
 
 import sympy as sp
 
+from snippets.plumbing.values import Table, value
 from snippets.q4b_exact_checks import closed_forms
 from snippets.q4b_minima import rows as minima_rows
-from snippets.q4b_rate import THETA
 from snippets.q4b_sampler import table_rows as sampler_rows
-
-PERCENT = r" \%"
-SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 
 
 def error_digits(error: float) -> int:
-    """Decimal places that show the standard error to two significant digits."""
+    """Decimal places that show a standard error to two significant digits."""
     return max(0, 1 - math.floor(math.log10(error)))
 
 
-def with_error(estimate: float, error: float, scale: float = 1.0, suffix: str = "") -> str:
-    """`estimate ± error`, rounded at the error's second significant digit, unbreakable (a KaTeX group)."""
-    places = error_digits(error * scale)
-    return f"${{{estimate * scale:,.{places}f} \\pm {error * scale:,.{places}f}{suffix}}}$".replace(
-        ",", "{,}"
+@dataclass(frozen=True)
+class Estimate:
+    """A cell `value ± error`, rounded at the error's second significant digit, as one KaTeX group."""
+
+    value: float
+    error: float
+    scale: float = 1.0  # 100 prints a fraction as a percentage
+    suffix: str = ""
+
+    def __format__(self, spec: str) -> str:
+        places = error_digits(self.error * self.scale)
+        body = (
+            f"{self.value * self.scale:,.{places}f} \\pm {self.error * self.scale:,.{places}f}{self.suffix}"
+        )
+        return f"${{{body}}}$".replace(",", "{,}")
+
+
+@dataclass(frozen=True)
+class Scientific:
+    """A cell with `digits` significant digits: plain below `plain_below`, as a power of ten above."""
+
+    value: float
+    digits: int = 3
+    plain_below: float = 0.0
+
+    def body(self) -> str:
+        if abs(self.value) < self.plain_below:
+            return f"{float(f'{self.value:.{self.digits}g}'):,g}".replace(",", "{,}")
+        mantissa, exponent = f"{self.value:.{self.digits - 1}e}".split("e")
+        return f"{mantissa} \\times 10^{{{int(exponent)}}}"
+
+    def __format__(self, spec: str) -> str:
+        return f"${{{self.body()}}}$"
+
+
+@dataclass(frozen=True)
+class ScientificEstimate:
+    """`value ± error`, both as powers of ten."""
+
+    value: float
+    error: float
+
+    def __format__(self, spec: str) -> str:
+        return f"${{{Scientific(self.value).body()} \\pm {Scientific(self.error, 2).body()}}}$"
+
+
+@dataclass(frozen=True)
+class Latex:
+    """A sympy expression, printed as inline math."""
+
+    expression: object
+
+    def __format__(self, spec: str) -> str:
+        return "—" if self.expression is None else f"${sp.latex(sp.together(self.expression))}$"
+
+
+@value(
+    "q4b.minima-table", statement="fraction of minima and saddles per minimum, with the coin and GOE counts"
+)
+def minima_table() -> Table:
+    # Plain-text headers: on phones they label each cell (snippets/plumbing/table_cards.py).
+    return Table(
+        ("n", "minima among critical points", "saddles per minimum", "coin count 2ⁿ − 2", "GOE (1 − 2Pₙ)/Pₙ"),
+        [
+            (
+                r["n"],
+                Estimate(r["fraction"], r["fraction_error"], 100, r" \%"),
+                Estimate(r["ratio"], r["ratio_error"]),
+                r["coin"],
+                Scientific(r["goe"], 3, plain_below=1e4),
+            )
+            for r in minima_rows()
+        ],
+        formats={"coin count 2ⁿ − 2": ","},
+        align="rrrrr",
     )
 
 
-def scientific_body(x: float, digits: int = 3) -> str:
-    mantissa, exponent = f"{x:.{digits - 1}e}".split("e")
-    return f"{mantissa} \\times 10^{{{int(exponent)}}}"
-
-
-def latex_scientific(x: float, digits: int = 3) -> str:
-    return f"${{{scientific_body(x, digits)}}}$"
-
-
-def three_significant(x: float) -> str:
-    """Three significant digits: plain below 10⁴, as a power of ten above."""
-    if x >= 1e4:
-        return latex_scientific(x)
-    return f"${float(f'{x:.3g}'):,g}$".replace(",", "{,}")
-
-
-def minima_table() -> str:
-    """Markdown table: fraction of minima and saddles per minimum of the random field, coin and GOE counts."""
-    lines = [
-        # Plain-text headers: on phones they label each cell (snippets/plumbing/table_cards.py).
-        "| n | minima among critical points | saddles per minimum | coin count 2ⁿ − 2 | GOE (1 − 2Pₙ)/Pₙ |",
-        "|---:|---:|---:|---:|---:|",
-    ]
-    for row in minima_rows():
-        lines.append(
-            f"| {row['n']} | {with_error(row['fraction'], row['fraction_error'], 100, PERCENT)} "
-            f"| {with_error(row['ratio'], row['ratio_error'])} | {row['coin']:,} "
-            f"| {three_significant(row['goe'])} |"
-        )
-    return "\n".join(lines)
-
-
-def probability_table() -> str:
-    """Markdown table: exact P_n, importance sampling ± s.e., effective sample size, 2⁻ⁿ and e^{−θn²}."""
+@value(
+    "q4b.probability-table",
+    statement="exact P_n, closed forms, importance sampling ± s.e., effective samples",
+)
+def probability_table() -> Table:
     forms = closed_forms()
-    lines = [
-        "| n | exact Pₙ | closed form | importance sampling ± s.e. | deviation | effective samples "
-        "| 2⁻ⁿ | e^(−θn²) |",
-        "|---:|---:|:---:|---:|---:|---:|---:|---:|",
-    ]
-    for row in sampler_rows():
-        form = f"${sp.latex(sp.together(forms[row['n']]))}$" if row["n"] in forms else "—"
-        deviation = (row["estimate"] - row["exact"]) / row["error"]
-        lines.append(
-            f"| {row['n']} | {latex_scientific(row['exact'], 4)} | {form} "
-            f"| ${{{scientific_body(row['estimate'], 3)} \\pm {scientific_body(row['error'], 2)}}}$ "
-            f"| {deviation:+.2f} s.e. | {row['ess']:,.0f} | {latex_scientific(2.0 ** -row['n'])} "
-            f"| {latex_scientific(math.exp(-THETA * row['n'] ** 2))} |"
-        )
-    return "\n".join(lines)
-
-
-def cell_numbers(cell: str) -> list[float]:
-    """The numbers a printed cell shows, read back from its text: '${1{,}625 \\pm 12}$' gives [1625, 12]."""
-    text = cell.replace("{,}", "").replace(",", "").translate(SUPERSCRIPTS)
-    text = re.sub(r"\\times\s*10\^\{(-?\d+)\}", r"e\1", text)
-    text = re.sub(r"(\d)\s+e", r"\1e", text)
-    return [float(m) for m in re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", text)]
-
-
-def table_cells(table: str) -> list[list[str]]:
-    """The body cells of a Markdown table, row by row."""
-    return [[c.strip() for c in line.strip().strip("|").split("|")] for line in table.splitlines()[2:]]
+    return Table(
+        (
+            "n",
+            "exact Pₙ",
+            "closed form",
+            "importance sampling ± s.e.",
+            "deviation (s.e.)",
+            "effective samples",
+        ),
+        [
+            (
+                r["n"],
+                Scientific(r["exact"], 4),
+                Latex(forms.get(r["n"])),
+                ScientificEstimate(r["estimate"], r["error"]),
+                (r["estimate"] - r["exact"]) / r["error"],
+                r["ess"],
+            )
+            for r in sampler_rows()
+        ],
+        formats={"deviation (s.e.)": "+.2f", "effective samples": ",.0f"},
+        align="rrcrrr",
+    )

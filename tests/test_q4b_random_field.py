@@ -14,7 +14,7 @@ from scipy.stats import norm
 
 from snippets import q4b_kac_rice as kr
 from snippets.q4b_minima import random_field_data
-from snippets.q4b_tables import cell_numbers, with_error
+from snippets.q4b_tables import Estimate, Scientific
 
 
 def test_polynomial_coefficients_match_numpy():
@@ -90,7 +90,8 @@ def test_hessian_covariance_for_an_explicit_kernel():
         assert value == c * pattern
 
 
-def test_printed_cells_read_back():
-    assert cell_numbers(with_error(1624.8, 12.17)) == [1625.0, 12.0]
-    assert cell_numbers(with_error(0.000614, 0.0000046, 100, r" \%")) == [0.0614, 0.00046]
-    assert cell_numbers(r"${4.41 \times 10^{13}}$") == [4.41e13]
+def test_table_cells_print_their_values():
+    assert format(Estimate(1624.8, 12.17)) == r"${1{,}625 \pm 12}$"
+    assert format(Estimate(0.000614, 0.0000046, 100, r" \%")) == r"${0.06140 \pm 0.00046 \%}$"
+    assert format(Scientific(4.41e13, 3, plain_below=1e4)) == r"${4.41 \times 10^{13}}$"
+    assert format(Scientific(405.72, 3, plain_below=1e4)) == r"${406}$"
