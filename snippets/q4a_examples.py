@@ -82,6 +82,7 @@ def certificate_outcomes(example: Example) -> list:
                 descent_path_goes_below(example),
                 kind="symbolic",
                 what=f"f(x_p + ({path})) - f(x_p) = {plain(sp.expand(moved))} < 0 for every s > 0",
+                scope="symbolic in s > 0",
             )
         ]
     total = " + ".join(("" if w == 1 else f"{plain(w)}·") + f"({plain(g)})²" for w, g in example.squares)
@@ -90,6 +91,7 @@ def certificate_outcomes(example: Example) -> list:
             sum_of_squares_matches(example),
             kind="symbolic",
             what=f"f - f(x_p) = {total}, every weight > 0 (sympy expands the difference to 0)",
+            scope=f"symbolic, every point of ℝ{'²' if len(example.variables) == 2 else ''}",
         ),
         holds(
             squares_vanish_only_at_the_point(example),

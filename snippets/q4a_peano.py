@@ -82,7 +82,8 @@ def peano_function_is_c1_with_unequal_mixed_partials():
     along_x, along_y = mixed_partial_limits_along_the_axes()
     return [
         equal(
-            mixed_partials_at_origin(), (-1, 1), what="(∂_y∂_x f, ∂_x∂_y f) at (0, 0), difference quotients"
+            mixed_partials_at_origin(), (-1, 1), what="(∂_y∂_x f, ∂_x∂_y f) at (0, 0), difference quotients",
+            scope="symbolic limits; every r > 0 and θ for the bound",
         ),
         equal(gradient_at_origin(), (0, 0), what="∇f(0, 0) from difference quotients"),
         holds(

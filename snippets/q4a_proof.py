@@ -148,7 +148,8 @@ def quadratic_form_is_a_weighted_sum_of_squares():
     hess = q * sp.diag(lam1, lam2) * q.T
     picks = [sp.trigsimp(sp.expand((q[:, i].T * hess * q[:, i])[0])) for i in range(2)]
     return [
-        identity(spectral_identity_difference(3), 0, what="3×3, every entry of Q, Λ, h a symbol"),
+        identity(spectral_identity_difference(3), 0, what="3×3, every entry of Q, Λ, h a symbol",
+                 scope=f"symbolic in all {3 * 3 + 3 + 3} entries of a 3×3 Q, diagonal Λ and h"),
         equal((q.T * q).applyfunc(sp.trigsimp), sp.eye(2), what="QᵀQ for the rotation Q(θ)"),
         identity(picks[0], lam1, what="(Qe₁)ᵀ QΛQᵀ (Qe₁) = λ₁ for every θ"),
         identity(picks[1], lam2, what="(Qe₂)ᵀ QΛQᵀ (Qe₂) = λ₂ for every θ"),

@@ -206,6 +206,6 @@ def entry_signs_do_not_decide_eigenvalue_signs():
         by_trace = sorted(
             [(trace - sp.sqrt(trace**2 - 4 * det)) / 2, (trace + sp.sqrt(trace**2 - 4 * det)) / 2]
         )
-        results.append(equal(sorted(matrix.eigenvals()), by_trace, what=what))
+        results.append(equal(sorted(matrix.eigenvals()), by_trace, what=what, scope="the two matrices shown"))
         results.append(equal(by_trace, spectrum, what=f"{what}, hand-worked eigenvalues"))
     return results

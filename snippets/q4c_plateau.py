@@ -115,6 +115,7 @@ def the_plateau_looks_like_convergence():
             abs(loss_at_stop),
             PLATEAU_BAND,
             what=f"|loss − f(p)| where the rule ‖∇f‖ < {STOP_TOLERANCE:g} halts (k = {k})",
+            scope=f"float64 runs from (1, ε), ε = {EPS_NEAR:g}, {EPS_NEARER:g}, 0",
         ),
         close(
             loss[-1], -0.25, atol=1e-9, what=f"the same run's loss at k = {PLATEAU_STEPS} vs the minimum −1/4"

@@ -94,7 +94,8 @@ def the_random_quadratic_table_matches_the_built_spectrum():
     built = np.sort(RANDOM_EIGENVALUES)[::-1]
     lam_column, measured = (np.array(table.column(c)) for c in (table.columns[0], table.columns[2]))
     return [
-        close(lam_column, built, atol=1e-12, what="λᵢ column vs the eigenvalues H was built with"),
+        close(lam_column, built, atol=1e-12, what="λᵢ column vs the eigenvalues H was built with",
+              scope=f"every row of the table ({len(built)})"),
         close(
             measured,
             (1 - RANDOM_ETA * built) ** TABLE_STEP,

@@ -179,6 +179,7 @@ def escape_is_descent_when_eta_is_at_most_two_over_lambda_max():
         holds(
             bool(np.all(np.diff(calm_loss) < 0)),
             what=f"GD on (x² − y²)/2 from {start}, η = {calm_eta:g}: loss falls at all {len(calm) - 1} steps",
+            scope="two float64 runs",
         ),
         holds(
             bool(big_loss[1] > big_loss[0]),

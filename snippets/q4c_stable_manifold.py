@@ -61,7 +61,8 @@ def a_start_on_the_stable_manifold_converges_to_the_saddle():
     on_quartic = gradient_descent(quartic_gradient, [1.0, 0.0], QUARTIC_ETA, steps)
     too_large = gradient_descent(quadratic_gradient, [-1.4, 0.0], LARGE_ETA, 20)
     return [
-        equal(int(np.count_nonzero(on_quadratic[:, 1])), 0, what="nonzero y-iterates on the quadratic"),
+        equal(int(np.count_nonzero(on_quadratic[:, 1])), 0, what="nonzero y-iterates on the quadratic",
+              scope=f"three float64 runs: {steps} steps from (−1.4, 0) and (1, 0), 20 at η = {LARGE_ETA:g}"),
         close(
             on_quadratic[-1, 0],
             -1.4 * (1 - TRAJECTORY_ETA) ** steps,

@@ -72,6 +72,7 @@ def gradient_descent_converges_to_a_degenerate_saddle_from_a_strip():
             1e-9,
             what=f"float64 run from {DEGENERATE_START}, η = {DEGENERATE_ETA}: "
             "(1/y⁽⁰⁾ + 3ηk)·y⁽ᵏ⁾ − 1, largest over k",
+            scope=f"k = 0, …, {DEGENERATE_STEPS} of one float64 run",
         ),
         at_most(1 - np.min(upper * ys), 1e-9, what="1 − (1/y⁽⁰⁾ + 3ηk/(1 − 3ηy⁽⁰⁾))·y⁽ᵏ⁾, largest over k"),
         close(
@@ -114,6 +115,7 @@ def newtons_method_is_attracted_to_saddles():
             np.linalg.norm(path[-1]),
             1e-12,
             what=f"Newton on the quartic from {NEWTON_START}: distance to the saddle, {NEWTON_STEPS} steps",
+            scope=f"one Newton run of {NEWTON_STEPS} steps",
         ),
         at_least(
             min(np.linalg.norm(path - np.array([0.0, m]), axis=1).min() for m in (1.0, -1.0)),
