@@ -132,10 +132,10 @@ def shown_at(target) -> str:
         for link in target.select("a.headerlink"):
             link.decompose()
         return _text(target)
-    if target.name == "li" and target.get("id", "").startswith("check-"):
-        return target.strong.get_text(strip=True)
-    if target.name == "li" and target.get("id", "").startswith("claim-"):  # "… = 880 (stated in the text)"
-        return re.search(r"= (.*?) \(stated in the text\)", _text(target))[1]
+    if target.get("id", "").startswith("check-"):
+        return _text(target.select_one(".exec-check__statement"))
+    if "claim" in target.get("class", []):  # a stated value: the value itself carries the anchor
+        return _text(target)
     tag = target.select_one(".katex-html .katex-tag")
     assert tag is not None, f"no equation number at #{target.get('id')}"
     return _text(tag)
@@ -158,6 +158,11 @@ def reference_mismatches(site: Path) -> tuple[int, list[str]]:
             where = f"{page.relative_to(site)}: {link.get_text()!r} -> {link['href']}"
             if target is None:
                 wrong.append(f"{where}: no such target")
+            elif "claim" in target.get("class", []) and not _text(target):
+                # A value stated inside math: its anchor stands just before the formula that shows it.
+                formula = target.find_next(class_="katex")
+                if formula is None or _text(link) not in _text(formula.select_one(".katex-html")):
+                    wrong.append(f"{where}: the formula after the anchor does not show it")
             elif shown_at(target) != _text(link):
                 wrong.append(f"{where}: the target shows {shown_at(target)!r}")
     return count, wrong
@@ -344,4 +349,3 @@ def test_every_reference_and_citation_key_on_the_page_resolves(page):
         unknown,
         parsed.problems,
     )
-

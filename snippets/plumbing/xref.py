@@ -423,7 +423,7 @@ class _Reference(InlineProcessor):
                 if target.page != context.src_uri and where
                 else ""
             )
-            text = math_markup(target.text) if target.kind == "sec" else html.escape(target.text)
+            text = math_markup(target.text) if target.kind in {"sec", "chk"} else html.escape(target.text)
             url = html.escape(href(context.src_uri, target))
             link = f'<a class="xref xref--{target.kind}" href="{url}"{title}>{text}</a>'
         return self.md.htmlStash.store(link), match.start(0), match.end(0)
@@ -433,7 +433,7 @@ INLINE_MATH = re.compile(r"\$(?P<tex>[^$]+)\$")
 
 
 def math_markup(text: str) -> str:
-    """A title's `$…$` as arithmatex marks it, so the KaTeX extension renders it like the heading."""
+    """A title's `$…$` as arithmatex marks it, so the KaTeX extension renders it as at the target."""
     parts = INLINE_MATH.split(text)
     return "".join(
         f'<span class="arithmatex">\\({html.escape(part)}\\)</span>' if odd else html.escape(part)
