@@ -62,7 +62,7 @@ def test_parameter_table_of_5b_is_computed(built_site):
     table_text = " ".join(t.get_text(" ", strip=True) for t in body.select("table"))
     for name in ("linear.weight", "linear.bias", "bn.gamma", "bn.beta", "bn.running_mean"):
         assert name in table_text
-    assert "(40, 20)" in table_text
+    assert "40×20" in table_text  # the weight matrix: 40 outputs × 20 inputs
 
 
 @pytest.mark.parametrize("page", PAGES)
