@@ -86,19 +86,23 @@ def random_quadratic_table() -> Table:
 @check(
     "q4c.random-table-cells",
     page=PAGE,
-    statement="The table's eigenvalues are the spectrum H was built with, and its growth column is "
-    "(1 − ηλᵢ)ᵏ computed from that spectrum",
+    statement="Every column of the table agrees with the spectrum H was built with: λᵢ, 1 − ηλᵢ, and the "
+    "measured growth equals (1 − ηλᵢ)ᵏ",
 )
 def the_random_quadratic_table_matches_the_built_spectrum():
     table = computed("q4c.random-table")
     built = np.sort(RANDOM_EIGENVALUES)[::-1]
-    lam_column, measured = (np.array(table.column(c)) for c in (table.columns[0], table.columns[2]))
+    lam_column, factor, measured, power = (np.array(table.column(c), float) for c in table.columns)
+    predicted = (1 - RANDOM_ETA * built) ** TABLE_STEP
     return [
         close(lam_column, built, atol=1e-12, what="λᵢ column vs the eigenvalues H was built with",
               scope=f"every row of the table ({len(built)})"),
+        close(factor, 1 - RANDOM_ETA * built, atol=1e-12, what="1 − ηλᵢ column vs the built spectrum"),
+        close(power, predicted, rtol=1e-9, atol=1e-12,
+              what=f"(1 − ηλᵢ)^{TABLE_STEP} column vs the built spectrum"),
         close(
             measured,
-            (1 - RANDOM_ETA * built) ** TABLE_STEP,
+            predicted,
             rtol=1e-9,
             atol=1e-12,
             what=f"measured yᵢ⁽{TABLE_STEP}⁾/yᵢ⁽⁰⁾ vs (1 − ηλᵢ)^{TABLE_STEP} from the built spectrum",
