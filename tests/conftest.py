@@ -1,10 +1,11 @@
-"""Shared fixtures: the docs' executing blocks parsed by Sybil, and one strict build of the site."""
+"""Shared fixtures: the docs' executing blocks parsed by Sybil (their output kept), and one strict build."""
 
 from __future__ import annotations
 
 import contextlib
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -29,8 +30,24 @@ def _run_block(example) -> None:
         page_context.current = page_context.PageContext(src_uri=src_uri, docs_dir=DOCS)
     line = document.text.count("\n", 0, example.region.lexemes["source"].offset + example.region.start) + 1
     code = compile("\n" * (line - 1) + example.parsed, str(path), "exec")
-    with contextlib.redirect_stdout(io.StringIO()):
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
         exec(code, example.namespace)  # noqa: S102 (this is the point: the docs' own code)
+    html = bool(HTML_OUTPUT.search(example.region.lexemes["options"]))
+    PRINTED[(src_uri, line)] = Printed(printed.getvalue(), html)
+
+
+@dataclass(frozen=True)
+class Printed:
+    """What one block printed when pytest ran it, and whether markdown-exec inserts it as HTML."""
+
+    text: str
+    html: bool
+
+
+# (page below docs/, line of the block's first code line) -> what the block printed under pytest.
+PRINTED: dict[tuple[str, int], Printed] = {}
+HTML_OUTPUT = re.compile(r'\bhtml="(?:on|1|true|yes)"')
 
 
 class ExecBlockParser:
@@ -56,6 +73,7 @@ def page_examples(page: Path):
 def built_site(tmp_path_factory) -> Path:
     """One strict build of the real project, shared by every test that inspects the HTML."""
     site = tmp_path_factory.mktemp("site")
-    result = build(site)
+    # Each block's output digest, beside the site: the determinism test names a block that differs.
+    result = build(site, env={"EXEC_DIGESTS": str(site.parent / f"{site.name}.digests.jsonl")})
     assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
     return site

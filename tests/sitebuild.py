@@ -24,13 +24,15 @@ def build_env() -> dict[str, str]:
     return env
 
 
-def build(site_dir: Path, project: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """`mkdocs build --strict` of `project` into `site_dir`; never -v (it would skip anchor checks)."""
-    env = build_env()
+def build(
+    site_dir: Path, project: Path = ROOT, *flags: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict <flags>` of `project` into `site_dir`, with `env` added."""
+    env = build_env() | (env or {})
     # A copied project must import its own (possibly mutated) snippets, not the installed ones.
     env["PYTHONPATH"] = str(project)
     return subprocess.run(
-        [str(MKDOCS), "build", "--strict", "--clean", "--site-dir", str(site_dir)],
+        [str(MKDOCS), "build", "--strict", "--clean", "--site-dir", str(site_dir), *flags],
         cwd=project,
         env=env,
         capture_output=True,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import linecache
 import logging
+import os
 import time
 import traceback
 from collections import Counter
@@ -20,7 +23,7 @@ from markdown_exec import formatter as markdown_exec_formatter
 from markdown_exec._internal.formatters.python import _run_python
 from markupsafe import Markup
 
-from snippets.plumbing import exec_cache, failures
+from snippets.plumbing import exec_cache, failures, snippet_imports
 from snippets.plumbing.checks import CheckFailed
 from snippets.plumbing.page_context import page
 
@@ -106,7 +109,8 @@ def _report_block_failure(
     Following an earlier failure: an exception that carries `failure` (a module whose import
     failed, a check that did not hold, each reported where it happened); a CheckFailed from a
     summary when a check or claim failed before (each was reported as it ran); a NameError in a session one of
-    whose earlier blocks failed (the name was never bound).
+    whose earlier blocks failed (the name was never bound); a KeyError (a value never registered)
+    after a question module failed to import.
     """
     _reported_blocks.add(block_id)
     filename = f"<code block: id {block_id}>"
@@ -118,6 +122,8 @@ def _report_block_failure(
         earlier = failures.latest_root("check", "claim")
     if earlier is None and isinstance(error, NameError) and session:
         earlier = _failed_sessions.get(session_key)
+    if earlier is None and isinstance(error, KeyError) and snippet_imports.FAILED:
+        earlier = snippet_imports.failure_behind(str(error.args[0]) if error.args else "")
     if earlier is not None:
         failure = failures.report(
             f"block {block_id} did not finish: {failures.describe(error)}",
@@ -161,7 +167,7 @@ def formatter(
     The code is padded with blank lines so that traceback line numbers are page line numbers;
     the reader still sees the block as written. With `EXEC_CACHE=1` (live preview only) the
     output may come from the execution cache (see exec_cache.py); with `EXEC_TIMINGS=<file>`
-    each block's time is appended to that file.
+    each block's time is appended to that file, with `EXEC_DIGESTS=<file>` its output's digest.
     """
     current = page()
     line = _line_of(current, source)
@@ -187,4 +193,18 @@ def formatter(
     else:
         output, reused = execute(), False
     exec_cache.record_timing(str(options["id"]), time.perf_counter() - started, reused)
+    _record_digest(str(options["id"]), str(output))
     return output
+
+
+def _record_digest(block_id: str, output: str) -> None:
+    """With EXEC_DIGESTS=<file>, append the block's id and a digest of its output.
+
+    Two builds whose digests differ name the block that is not deterministic (unseeded
+    randomness, a clock, a set's order), where comparing the two sites only names the page.
+    """
+    target = os.environ.get("EXEC_DIGESTS")
+    if target:
+        digest = hashlib.sha256(output.encode("utf-8")).hexdigest()
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"block": block_id, "sha256": digest}) + "\n")

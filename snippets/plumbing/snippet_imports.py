@@ -67,11 +67,22 @@ class _StagingLoader(importlib.machinery.SourceFileLoader):
         except BaseException as error:
             staged = _STAGES.pop()
             DISCARDED.update({key: module.__name__ for _, key, _ in staged})
-            FAILED[module.__name__] = failures.report_exception(
-                error,
-                context=f"while importing {module.__name__}: its checks and values are not registered",
-                kind="import",
-            )
+            earlier = getattr(error, "failure", None)  # a module it imports failed: reported then
+            if earlier is not None:
+                FAILED[module.__name__] = failures.report(
+                    f"{module.__name__} did not import: {failures.describe(error)}",
+                    source=failures.source_of(error), because=earlier, kind="import",
+                )
+            else:
+                FAILED[module.__name__] = failures.report_exception(
+                    error,
+                    context=f"while importing {module.__name__}: its checks and values are not registered",
+                    kind="import",
+                )
+                try:
+                    error.failure = FAILED[module.__name__]  # whoever catches it knows it was reported
+                except AttributeError:  # an exception type without a __dict__
+                    pass
             raise
         for registry, key, item in _STAGES.pop():
             registry[key] = item
