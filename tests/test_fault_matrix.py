@@ -13,8 +13,8 @@ run), and says what the first line must state. Every fault may print exactly MES
 the end, not printed again. Unseeded randomness cannot fail a build by itself; its row builds
 twice and the blocks' output digests (EXEC_DIGESTS) must name the block.
 
-To add a row (a renamed cross-reference label, an unknown citation key), write an `inject`
-function that edits the copy and returns the expected place, and add a Fault to FAULTS.
+To add a row, write an `inject` function that edits the copy and returns the expected place,
+and add a Fault to FAULTS.
 """
 
 from __future__ import annotations
@@ -119,6 +119,17 @@ def broken_anchor(project: Path) -> str:
     return f"docs/{PAGE}:{line}"
 
 
+def renamed_label(project: Path) -> str:
+    _replace(project / "docs" / PAGE, "{#sec-sides}", "{#sec-edges}")
+    text = (project / "docs" / PAGE).read_text(encoding="utf-8")
+    return f"docs/{PAGE}:{text.count(chr(10), 0, text.index('@sec-sides')) + 1}"
+
+
+def unknown_citation_key(project: Path) -> str:
+    line = _replace(project / "docs" / PAGE, "[@ioffe2015]", "[@ioffe2051]")
+    return f"docs/{PAGE}:{line}"
+
+
 @dataclass(frozen=True)
 class Fault:
     name: str
@@ -136,6 +147,8 @@ FAULTS = [
     Fault("unparsable formula", unparsable_formula, r"KaTeX cannot render formula '\\\\frac\{1\}\{'"),
     Fault("broken link", broken_link, r"a link 'lost-page\.md', but the target (?:.* )?is not found"),
     Fault("broken anchor", broken_anchor, r"contains a link '#no-such-section', but there is no such anchor"),
+    Fault("renamed cross-reference label", renamed_label, r"broken reference @sec-sides"),
+    Fault("unknown citation key", unknown_citation_key, r"unknown citation key @ioffe2051"),
 ]
 
 

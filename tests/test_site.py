@@ -170,20 +170,33 @@ def test_internal_links_and_anchors_resolve(built_site):
     assert not broken, f"broken links or anchors: {broken[:10]}"
 
 
+def _string_constants(tree: ast.Module) -> dict[str, str]:
+    return {
+        target.id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+        for target in node.targets if isinstance(target, ast.Name)
+    }
+
+
 def declared_checks() -> dict[str, str]:
     """check id -> page, read from the question modules' source (ast), not by importing them.
 
     Finds `check("id", page=...)` calls whose id is a literal and whose page is a literal or a
-    module-level string constant; a check registered any other way makes the tests below fail.
+    module-level string constant (its own, or imported from another question module); a check
+    registered any other way makes the tests below fail.
     """
+    modules = sorted((ROOT / "snippets").glob("*.py"))
+    trees = {m.stem: ast.parse(m.read_text(encoding="utf-8")) for m in modules}
+    own = {name: _string_constants(tree) for name, tree in trees.items()}
     found: dict[str, str] = {}
-    for module in sorted((ROOT / "snippets").glob("*.py")):
-        tree = ast.parse(module.read_text(encoding="utf-8"))
-        constants = {
-            target.id: node.value.value
-            for node in tree.body if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
-            for target in node.targets if isinstance(target, ast.Name)
-        }
+    for name, tree in trees.items():
+        constants = dict(own[name])
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("snippets."):
+                source = own.get(node.module.removeprefix("snippets."), {})
+                constants |= {a.asname or a.name: source[a.name] for a in node.names if a.name in source}
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "check" and node.args):
                 continue
@@ -192,7 +205,7 @@ def declared_checks() -> dict[str, str]:
                 constants.get(pages[0].id) if pages and isinstance(pages[0], ast.Name) else None
             )
             assert isinstance(node.args[0], ast.Constant) and page, (
-                f"{module.name}:{node.lineno}: a check whose id or page is computed"
+                f"{name}.py:{node.lineno}: a check whose id or page is computed"
             )
             assert node.args[0].value not in found, f"check {node.args[0].value} declared twice"
             found[node.args[0].value] = page

@@ -261,10 +261,14 @@ def summary() -> str:
         lines.append(f"  {number}. {failure.brief()}")
         if followers:
             lines.append(f"     and {len(followers)} that did not run because of it:")
-            lines.extend(f"       - {f.brief()}" for f in followers[:8])
+            lines.extend(f"       - {_shortened(f.brief())}" for f in followers[:8])
             if len(followers) > 8:
                 lines.append(f"       - ... {len(followers) - 8} more")
     return "\n".join(lines)
+
+
+def _shortened(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _page_order(failure: Failure) -> tuple[str, int]:
