@@ -63,11 +63,6 @@ def small_batch_figure_matches_an_independent_run():
     return outcomes
 
 
-def _widest(data: FigureData) -> tuple[int, float]:
-    widths = data["high"] - data["low"]
-    return int(data["m"][np.argmax(widths)]), float(widths.max())
-
-
 def small_batch_figure(label: str) -> str:
     """The training-mode output of one fixed input against the batch size, with the inference output."""
     data, reference = shown("q5c.small-batch-curves"), inference_output_of_test_input()
@@ -85,7 +80,8 @@ def small_batch_figure(label: str) -> str:
     ax.set_ylabel(f"output for the input {TEST_INPUT:g}")
     ax.set_ylim(-1.1, 2.6)
     ax.legend(loc="lower right", fontsize=8)
-    widest_m, widest = _widest(data)
+    band = zip(data["m"], data["high"] - data["low"], strict=True)
+    widths = ", ".join(f"{width:.2f} at m = {m}" for m, width in band)
     last = len(data["m"]) - 1
     return figure_html(
         fig, label=label,
@@ -94,11 +90,10 @@ def small_batch_figure(label: str) -> str:
             f"For a fixed standardized input {TEST_INPUT:g} placed among random batch-mates, the band from "
             f"the 5th to the 95th percentile and the mean of the training-mode output over {DRAWS} batches "
             f"of each size from 1 to {data['m'][last]}, on a logarithmic axis, against the constant "
-            f"inference-mode output {reference:.2f}. A batch of one gives exactly 0. For a batch of two the "
-            f"outputs sit at plus or minus 1, mean {data['mean'][1]:.2f}. The band is widest at m = "
-            f"{widest_m} ({widest:.2f} wide) and narrows to {data['high'][last] - data['low'][last]:.2f} at "
-            f"m = {data['m'][last]}, while the mean rises towards the inference output, reaching "
-            f"{data['mean'][last]:.2f}."),
+            f"inference-mode output {reference:.2f} and a dotted line at the training batch size. A batch of "
+            f"one gives exactly 0. For a batch of two the outputs sit at plus or minus 1, mean "
+            f"{data['mean'][1]:.2f}. The band's width is {widths}; the mean rises towards the inference "
+            f"output, reaching {data['mean'][last]:.2f}."),
         caption=(
             f"The same input, {TEST_INPUT:g} standard deviations above the mean, normalized with the "
             f"statistics of {DRAWS} random test batches of each size (the training batch size, "
