@@ -349,3 +349,38 @@ def test_every_reference_and_citation_key_on_the_page_resolves(page):
         unknown,
         parsed.problems,
     )
+
+
+# "equation (3)", "Figure 2", "Table 1", "section 4", "§2": numbers that must come from a reference.
+HAND_TYPED = re.compile(
+    r"\b(?:[Ee]quations?|[Ee]qs?\.)\s*\(\d+\)|\b(?:[Ee]quations?|[Ff]igures?|[Ff]igs?\.|[Tt]ables?|[Ss]ections?)"
+    r"\s+\d+|§\s*\d+"
+)
+# What may show such a number: references and citations themselves (a work's own §4.3 is a
+# locator), code, math, the numbers beside the targets, and the generated reference lists.
+NOT_PROSE = (
+    "a.xref, span.citations, a.citation, code, pre, .katex, svg, .exec-figure__number, "
+    ".table-caption__number, ul.references, a.headerlink"
+)
+
+
+@pytest.mark.build
+def test_no_hand_typed_number_or_reference_list_is_left_on_the_question_pages(built_site):
+    left = []
+    for page in sorted(built_site.glob("question-*/*.html")):
+        article = _soup(page).select_one("article")
+        heading = article.find("h2", id="references")
+        listed = heading.find_next_sibling() if heading else None
+        if listed is None or listed.name != "ul" or "references" not in listed.get("class", []):
+            left.append(f"{page.name}: its References section is not the generated list")
+        for element in article.select(NOT_PROSE):
+            element.decompose()
+        text = re.sub(r"\s+", " ", article.get_text(" "))
+        left += [
+            f"{page.name}: …{text[max(0, m.start() - 50) : m.end() + 20]}…" for m in HAND_TYPED.finditer(text)
+        ]
+    assert not left, "\n".join(left)
+
+
+def test_every_entry_of_the_bibliography_is_cited_somewhere():
+    assert not uncited(DOCS), "cited on no page; cite or remove: " + ", ".join(uncited(DOCS))
