@@ -147,10 +147,6 @@ def gradient_descent_is_the_recursion_on_a_random_quadratic():
             0.1,
             what="largest off-diagonal |entry| of I − ηH (the parameters are coupled)",
         ),
-        close(
-            in_eigenbasis,
-            np.diag(1 - RANDOM_ETA * run["lam"]),
-            atol=1e-12,
-            what="Qᵀ(I − ηH)Q = diag(1 − ηλᵢ): in the eigenbasis the map is diagonal",
-        ),
+        close(in_eigenbasis, np.diag(1 - RANDOM_ETA * run["lam"]), atol=1e-12,
+              what="Qᵀ(I − ηH)Q = diag(1 − ηλᵢ): in the eigenbasis the map is diagonal"),
     ]
