@@ -114,8 +114,9 @@ def two_inputs_backward(half_gap: float, upstream: tuple[float, float], gamma: f
 
 
 @check("q5a.two-inputs-numeric", page=PAGE,
-       statement="batchnorm_backward gives γε(g₁ − g₂)/(2(δ² + ε)^{3/2}) for two inputs 2δ apart, "
-                 "up to γ(g₁ − g₂)/(2√ε) when they coincide")
+       statement=r"batchnorm_backward gives $\gamma\epsilon(g_1 - g_2)/(2(\delta^2 + \epsilon)^{3/2})$ for "
+                 r"two inputs $2\delta$ apart, up to $\gamma(g_1 - g_2)/(2\sqrt{\epsilon})$ "
+                 "when they coincide")
 def two_inputs_numeric():
     eps, gamma, upstream = EPS, 1.3, (0.7, -0.4)
     outcomes = []

@@ -44,8 +44,9 @@ def forward_pass_through_sums(s: SimpleNamespace) -> SimpleNamespace:
 
 
 @check("q5a.sums", page=PAGE,
-       statement="For every m, σ² = Σx²/m − μ² and Σ g_c (x_c − μ) = Σgx − μ Σg: "
-                 "L depends on x only through Σx, Σx², Σgx")
+       statement=r"For every $m$, $\sigma^2 = \sum_c x_c^2/m - \mu^2$ and "
+                 r"$\sum_c g_c (x_c - \mu) = \sum_c g_c x_c - \mu \sum_c g_c$: "
+                 r"$L$ depends on the inputs only through $\sum_c x_c$, $\sum_c x_c^2$, $\sum_c g_c x_c$")
 def batch_statistics_are_sums():
     mean = batch_sum(x[c]) / m
     variance = batch_sum((x[c] - mean) ** 2) / m
@@ -65,7 +66,8 @@ def in_the_batch(expression):
 
 
 @check("q5a.sum-derivatives", page=PAGE,
-       statement="For every m, ∂Σx/∂x_k = 1, ∂Σx²/∂x_k = 2x_k and ∂Σgx/∂x_k = g_k")
+       statement=r"For every $m$, the derivatives of $\sum_c x_c$, $\sum_c x_c^2$ and $\sum_c g_c x_c$ "
+                 r"with respect to $x_k$ are $1$, $2x_k$ and $g_k$")
 def derivatives_of_the_sums():
     return [equal(in_the_batch(sp.diff(batch_sum(term), x[k])), expected, what=f"∂/∂x_k of Σ {term}")
             for term, expected in ((x[c], 1), (x[c] ** 2, 2 * x[k]), (g[c] * x[c], g[k]))]
@@ -90,14 +92,16 @@ def closed_forms_through_sums() -> dict[str, object]:
 
 
 @check("q5a.general-m", page=PAGE,
-       statement="For every batch size m, sympy's ∂L/∂β, ∂L/∂γ and ∂L/∂x equal the closed forms")
+       statement=r"For every batch size $m$, sympy's $\partial L/\partial\beta$, $\partial L/\partial\gamma$ "
+                 r"and $\partial L/\partial x$ equal the closed forms")
 def closed_forms_hold_for_every_m():
     derived, closed = gradients_by_chain_rule(), closed_forms_through_sums()
     return [identity(derived[name], closed[name], what=f"{name}, m symbolic") for name in derived]
 
 
 @check("q5a.dx-structure", page=PAGE,
-       statement="For every m, the input gradient sums to zero over the batch, and Σ x̂² = mσ²/(σ² + ε)")
+       statement=r"For every $m$, the input gradient sums to zero over the batch, and "
+                 r"$\sum_b \hat{x}_b^2 = m\sigma^2/(\sigma^2 + \epsilon)$")
 def input_gradient_structure():
     s = sums_of_the_batch()
     f = forward_pass_through_sums(s)
@@ -171,8 +175,8 @@ def gradient_scale(d):
 
 
 @check("q5a.batch-of-two-output", page=PAGE,
-       statement="For inputs 2δ apart, x̂₁ = δ/√(δ² + ε), which differs from ±1 by ε/(2δ²) "
-                 "to first order in ε/δ²")
+       statement=r"For inputs $2\delta$ apart, $\hat{x}_1 = \delta/\sqrt{\delta^2 + \epsilon}$, which "
+                 r"differs from $\pm 1$ by $\epsilon/(2\delta^2)$ to first order in $\epsilon/\delta^2$")
 def batch_of_two_output():
     two = batch_of_two()
     positive = sp.Symbol("delta", positive=True)
@@ -183,8 +187,9 @@ def batch_of_two_output():
 
 
 @check("q5a.batch-of-two-gradient", page=PAGE,
-       statement="For inputs 2δ apart, ∂L/∂x₁ = −∂L/∂x₂ = γε(g₁ − g₂)/(2(δ² + ε)^{3/2}), "
-                 "largest when the inputs coincide: γ(g₁ − g₂)/(2√ε)")
+       statement=r"For inputs $2\delta$ apart, $\partial L/\partial x_1 = -\partial L/\partial x_2 = "
+                 r"\gamma\epsilon(g_1 - g_2)/(2(\delta^2 + \epsilon)^{3/2})$, "
+                 r"largest when the inputs coincide: $\gamma(g_1 - g_2)/(2\sqrt{\epsilon})$")
 def batch_of_two_gradient():
     two = batch_of_two()
     scale = gamma * (two.g[0] - two.g[1]) * gradient_scale(delta)

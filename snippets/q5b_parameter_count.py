@@ -219,8 +219,8 @@ def training_output_ignores_the_bias():
 
 
 @check("q5b.bias-gradient", page=PAGE,
-       statement="The bias's gradient Σ_b ∂L/∂z_b is zero, because the input gradient of batch norm "
-                 "sums to zero (5a)")
+       statement=r"The bias's gradient $\sum_b \partial L/\partial z_b$ is zero, because the input gradient "
+                 r"of batch norm sums to zero (5a)")
 def bias_gradient_is_zero():
     step = training_step(N_IN, N_OUT)
     gradients = step["gradients"]
@@ -253,7 +253,8 @@ def inference_outputs(bias: np.ndarray, *, tracked_with_bias: bool, seed: int = 
 
 
 @check("q5b.bias-inference", page=PAGE,
-       statement="In inference mode a changed bias b shifts the output by γb/√(σ̂² + ε), "
+       statement=r"In inference mode a changed bias $b$ shifts the output by "
+                 r"$\gamma b/\sqrt{\hat\sigma^2 + \epsilon}$, "
                  "unless the running mean was tracked with it in place")
 def inference_output_depends_on_the_bias():
     bias = np.random.default_rng(9).normal(scale=10, size=N_OUT)
@@ -271,8 +272,8 @@ def inference_output_depends_on_the_bias():
 
 
 @check("q5b.identity-reachable", page=PAGE,
-       statement="With γ = √(σ_B² + ε) and β = μ_B, batch norm returns its input: "
-                 "the identity map is reachable")
+       statement=r"With $\gamma = \sqrt{\sigma_B^2 + \epsilon}$ and $\beta = \mu_B$, batch norm returns its "
+                 r"input: the identity map is reachable")
 def gamma_and_beta_undo_the_normalization():
     z = 3 + 2 * np.random.default_rng(4).normal(size=(BATCH, N_OUT))
     _, statistics = batchnorm_forward(z, *init_params(N_OUT))

@@ -63,8 +63,8 @@ def drift_curves() -> FigureData:
 
 
 @check("q5c.running-stats-lag", page=PAGE,
-       statement="With a drifting feature the running mean lags the final network's mean by about "
-                 "(1 − α)d/α; recomputing with the frozen network removes the lag")
+       statement=r"With a drifting feature the running mean lags the final network's mean by about "
+                 r"$(1 - \alpha)d/\alpha$; recomputing with the frozen network removes the lag")
 def running_statistics_lag_and_recomputation_fixes_them():
     run, curves = training_with_drift(), computed("q5c.drift-curves")
     expected, final = expected_running_mean(), float(population_mean(STEPS))

@@ -194,7 +194,8 @@ def biased_distance() -> float:
 
 
 @check("q5c.momentum-conventions", page=PAGE,
-       statement="Keras's rule with momentum μ is PyTorch's with momentum 1 − μ (so 0.99 there is 0.01 here)")
+       statement=r"Keras's rule with momentum $\mu$ is PyTorch's with momentum $1 - \mu$ "
+                 r"(so 0.99 there is 0.01 here)")
 def keras_momentum_is_one_minus_pytorch_momentum():
     old, new, mu = sp.symbols("old new mu", real=True)
     keras = old * mu + new * (1 - mu)
@@ -207,7 +208,7 @@ def keras_momentum_is_one_minus_pytorch_momentum():
 
 
 @check("q5c.cumulative-average", page=PAGE,
-       statement="Momentum 1/t at step t keeps the exact average of all batch statistics so far")
+       statement=r"Momentum $1/t$ at step $t$ keeps the exact average of all batch statistics so far")
 def momentum_one_over_t_is_a_cumulative_average():
     rng = np.random.default_rng(13)
     mean, var = init_running_stats(2)
@@ -241,8 +242,8 @@ def evaluated_in_training_mode(seed: int = 14) -> dict[str, np.ndarray]:
 
 
 @check("q5c.forgot-eval", page=PAGE,
-       statement="Evaluating in training mode overwrites the running statistics: after K test batches only "
-                 "(1 − α)^K of the trained value remains")
+       statement=r"Evaluating in training mode overwrites the running statistics: after $K$ test batches "
+                 r"only $(1 - \alpha)^K$ of the trained value remains")
 def evaluation_in_training_mode_overwrites_the_statistics():
     run_ = evaluated_in_training_mode()
     weights = MOMENTUM * (1 - MOMENTUM) ** np.arange(TEST_BATCHES - 1, -1, -1)

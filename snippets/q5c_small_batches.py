@@ -101,7 +101,8 @@ def variance_standard_error(samples_: np.ndarray) -> float:
 
 
 @check("q5c.small-batches", page=PAGE,
-       statement="Small test batches give a noisy, shifted output for the same input, bounded by √(m − 1)")
+       statement=r"Small test batches give a noisy, shifted output for the same input, bounded by "
+                 r"$\sqrt{m - 1}$")
 def small_batches_shift_the_output():
     outputs, reference = output_across_batch_mates(), inference_output_of_test_input()
     trained = outputs[TRAINING_BATCH]
@@ -152,7 +153,8 @@ def batch_of_one_outputs(n: int = 20, seed: int = 2) -> tuple[np.ndarray, np.nda
     return inputs, train, infer
 
 
-@check("q5c.batch-of-one", page=PAGE, statement="In training mode a batch of one maps every input to β")
+@check("q5c.batch-of-one", page=PAGE,
+       statement=r"In training mode a batch of one maps every input to $\beta$")
 def a_batch_of_one_gives_beta():
     inputs, train, infer = batch_of_one_outputs()
     distinct = len(np.unique(infer[:, 0]))
@@ -185,7 +187,7 @@ def batch_of_one_network_outputs():
 
 @check("q5c.spatial-batch-of-one", page=PAGE,
        statement="With spatial dimensions a batch of one image is not degenerate: each channel is "
-                 "normalized over its H × W positions")
+                 "normalized over its $H \times W$ positions")
 def one_image_is_enough():
     channels, height, width = 3, 8, 8
     noise = np.random.default_rng(11).normal(size=(channels, height, width))
