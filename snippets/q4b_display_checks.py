@@ -112,6 +112,7 @@ def _minima_table():
 )
 def _saddle_figure():
     ax = saddle_ratio_plot().axes[0]
+    list(cases("n", SIZES))
     ratios = computed("q4b.minima-table").column("saddles per minimum")
     centre, low, high = drawn_errorbars(ax, f"random function (Kac–Rice) ± {ERROR_BARS} s.e.")
     return [
@@ -150,6 +151,7 @@ def _saddle_figure():
 )
 def _probability_figure():
     ax = probability_plot().axes[0]
+    list(cases("n", range(1, 11)))
     table = computed("q4b.probability-table")
     estimates = table.column("importance sampling ± s.e.")
     centre, low, high = drawn_errorbars(ax, f"GOE, importance sampling ± {ERROR_BARS} s.e.")
@@ -192,6 +194,7 @@ def _index_figure():
     left = index_plot().axes[0]
     counts = index_counts()
     seen = np.flatnonzero(counts > 0)
+    list(cases("k (bins drawn)", [int(k) for k in seen]))
     label = f"GOE, {SAMPLES:,} samples (95% interval)"
     centre, low, high = drawn_errorbars(left, label)
     intervals = [binomtest(int(counts[k]), SAMPLES).proportion_ci(0.95, method="wilson") for k in seen]
@@ -217,7 +220,7 @@ def _index_figure():
 def _rate_figure():
     ax = rate_plot().axes[0]
     goe = drawn_line(ax, GOE_RATE_LABEL)
-    sizes = [*range(1, 11), 30]
+    sizes = list(cases("n (recomputed)", [*range(1, 11), 30]))
     fresh = [-float(mp.log(p_all_positive(n))) / n**2 for n in sizes]
     n = np.arange(1, goe.size + 1)
     return [

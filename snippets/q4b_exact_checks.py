@@ -10,7 +10,7 @@ import sympy as sp
 from scipy import integrate
 from scipy.special import erfc
 
-from snippets.plumbing.checks import close, equal, identity
+from snippets.plumbing.checks import cases, close, equal, identity
 from snippets.plumbing.values import value
 from snippets.q4b_page import check
 from snippets.q4b_pfaffian import (
@@ -85,7 +85,7 @@ def _normalization():
             ordered_normalization(n),
             what=f"n = {n}: Pfaffian over ℝ vs (2π)^(n/2) Π Γ(1+j/2)/Γ(3/2) / n!",
         )
-        for n in NORMALIZATION_SIZES
+        for n in cases("n", NORMALIZATION_SIZES)
     ]
 
 
@@ -95,7 +95,7 @@ def _normalization():
     "arithmetic and precision, blind to an error in the formula itself",
 )
 def _closed_forms():
-    forms = closed_forms()
+    forms = {n: closed_forms()[n] for n in cases("n", CLOSED_FORM_SIZES)}
     return [
         equal(forms[1], sp.Rational(1, 2), what="P_1"),
         close(
@@ -115,7 +115,8 @@ def _closed_forms():
 )
 def _even_entries():
     _, entries = half_line_integrals(POLAR_DEGREE)
-    even = [(i, j) for i in range(POLAR_DEGREE) for j in range(i, POLAR_DEGREE) if (i + j) % 2 == 0]
+    pairs = [(i, j) for i in range(POLAR_DEGREE) for j in range(i, POLAR_DEGREE) if (i + j) % 2 == 0]
+    even = list(cases("(i, j)", pairs))
     return identity(
         sp.Matrix([half_line_entry_by_polar_coordinates(i, j) for i, j in even]),
         sp.Matrix([entries[i][j] for i, j in even]),

@@ -12,7 +12,7 @@ import sympy as sp
 from scipy import integrate
 from scipy.special import erfc
 
-from snippets.plumbing.checks import close, holds, identity, within_uncertainty
+from snippets.plumbing.checks import close, holds, identity, samples, within_uncertainty
 from snippets.plumbing.values import value
 from snippets.q4b_page import check
 from snippets.q4b_pfaffian import p_all_positive, p_all_positive_closed_form
@@ -106,7 +106,11 @@ def _p2():
         identity(p_all_positive_closed_form(2), P2, what="de Bruijn Pfaffian (sympy) vs (2 − √2)/4"),
         close(p2_by_quadrature(), float(P2), rtol=1e-8, what="scipy dblquad of the eigenvalue density"),
         within_uncertainty(
-            estimate, error, float(P2), what=f"fraction of {P2_SAMPLES:,} GOE samples with λ_min > 0"
+            estimate,
+            error,
+            float(P2),
+            what="fraction of GOE samples with λ_min > 0",
+            scope=samples(P2_SAMPLES, "matrices"),
         ),
         close(float(p_all_positive(2)), float(P2), rtol=1e-14, what="mpmath Pfaffian vs (2 − √2)/4"),
     ]
@@ -124,7 +128,11 @@ def _ensemble_matters():
     gap = abs(float(P2) - quadrature)
     return [
         within_uncertainty(
-            estimate, error, quadrature, what=f"{P2_SAMPLES:,} sampled equal-variance 2×2 matrices"
+            estimate,
+            error,
+            quadrature,
+            what="sampled equal-variance 2×2 matrices",
+            scope=samples(P2_SAMPLES, "matrices"),
         ),
         holds(
             gap > 1e6 * quadrature_error,

@@ -13,7 +13,7 @@ from functools import cache
 
 import sympy as sp
 
-from snippets.plumbing.checks import equal, identity
+from snippets.plumbing.checks import cases, equal, identity
 from snippets.q4b_page import check
 
 COORDINATES = sp.symbols("x1:5", real=True)
@@ -22,6 +22,7 @@ C = phi(sum(x**2 for x in COORDINATES))
 # One representative for each pattern of equal indices (the partials commute, so order does not matter).
 FOUR_INDEX_PATTERNS = [(0, 0, 0, 0), (0, 0, 0, 1), (0, 0, 1, 1), (0, 0, 1, 2), (0, 1, 2, 3)]
 THREE_INDEX_PATTERNS = [(0, 0, 0), (0, 0, 1), (0, 1, 2)]
+EVERY_PHI = "every covariance φ(|x − y|²) (φ a generic function)"
 
 
 @cache
@@ -82,19 +83,26 @@ def _hessian_law():
                 covariance_derivative(p),
                 c * isotropic_pattern(*p),
                 what=f"∂⁴C(0) with index pattern {p} vs 4φ''(0)·(δδ + δδ + δδ)",
+                scope=EVERY_PHI,
             )
-            for p in FOUR_INDEX_PATTERNS
+            for p in cases("index pattern (every n)", FOUR_INDEX_PATTERNS)
         ],
         *[
-            identity(covariance_derivative(p), 0, what=f"Cov(H, ∇f) ∝ ∂³C(0), pattern {p}")
+            identity(covariance_derivative(p), 0, what=f"Cov(H, ∇f) ∝ ∂³C(0), pattern {p}", scope=EVERY_PHI)
             for p in THREE_INDEX_PATTERNS
         ],
         identity(
             sp.Matrix([covariance_derivative((0, 0)), covariance_derivative((0, 1))]),
             sp.Matrix([2 * phi_derivative(1), 0]),
             what="Cov(H_ij, f) = 2φ'(0) δ_ij: the height enters H only along the identity",
+            scope=EVERY_PHI,
         ),
-        identity(height_correlation_squared_exponential(), -1, what="Corr(ξ, f) for φ(t) = e^(−t/2)"),
+        identity(
+            height_correlation_squared_exponential(),
+            -1,
+            what="Corr(ξ, f) for φ(t) = e^(−t/2)",
+            scope="φ(t) = e^(−t/2)",
+        ),
         equal(
             [goe_plus_shift_covariance(*q) for q in itertools.product(range(4), repeat=4)],
             [isotropic_pattern(*q) for q in itertools.product(range(4), repeat=4)],
@@ -116,7 +124,7 @@ def _two_dimensions():
     solved = sp.solve([w_min + w_max - w_saddle, w_max - w_min], [w_max, w_saddle], dict=True)[0]
     fraction = (w_min / (w_min + w_max + w_saddle)).subs(solved)
     return [
-        identity(mean_det, 0, what="E[H₁₁H₂₂] − E[H₁₂²] from the covariance function"),
+        identity(mean_det, 0, what="E[H₁₁H₂₂] − E[H₁₂²] from the covariance function", scope=EVERY_PHI),
         equal(sp.simplify(fraction), sp.Rational(1, 4), what="W_min / (W_min + W_max + W_saddle)"),
     ]
 

@@ -253,7 +253,7 @@ def _kac_rice_exact():
 def _kac_rice_rerun():
     data = random_field_data()
     outcomes = []
-    for n in RERUN_SIZES:
+    for n in cases("n (first chunk)", RERUN_SIZES):
         fresh, committed = chunk_sums(n, 0, CHUNK), data["sums"][str(n)][0]
         outcomes.append(
             close(

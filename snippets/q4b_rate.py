@@ -10,7 +10,7 @@ from pathlib import Path
 import mpmath as mp
 import numpy as np
 
-from snippets.plumbing.checks import close, holds
+from snippets.plumbing.checks import cases, close, holds
 from snippets.plumbing.values import value
 from snippets.q4b_page import check
 from snippets.q4b_pfaffian import p_all_positive
@@ -76,7 +76,7 @@ def n_max() -> int:
 )
 def _reference_data():
     data = reference_data()
-    committed = [data["log_p"][data["n"].index(n)] for n in RECHECKED_SIZES]
+    committed = [data["log_p"][data["n"].index(n)] for n in cases("n", RECHECKED_SIZES)]
     return close(
         committed,
         [float(mp.log(p_all_positive(n))) for n in RECHECKED_SIZES],
@@ -93,6 +93,7 @@ def _rate():
     data = reference_data()
     n = np.array(data["n"], dtype=float)
     per_n2 = -np.array(data["log_p"]) / n**2
+    list(cases("n", data["n"]))
     wide, narrow = rate_fit(FIT_START), rate_fit(50)
     return [
         close(

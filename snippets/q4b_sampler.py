@@ -13,7 +13,7 @@ from functools import cache
 import numpy as np
 from scipy.special import multigammaln
 
-from snippets.plumbing.checks import within_uncertainty
+from snippets.plumbing.checks import cases, samples, within_uncertainty
 from snippets.plumbing.values import scientific, value
 from snippets.q4b_page import check
 from snippets.q4b_pfaffian import p_all_positive
@@ -134,15 +134,17 @@ def is_agreement() -> int:
     statement="Wishart importance-sampling estimates agree with the exact P_n for n = 1..10",
 )
 def _importance_sampling():
+    by_n = {r["n"]: r for r in table_rows()}
     return [
         within_uncertainty(
-            r["estimate"],
-            r["error"],
-            r["exact"],
+            by_n[n]["estimate"],
+            by_n[n]["error"],
+            by_n[n]["exact"],
             k=AGREEMENT,
-            what=f"n = {r['n']}, {SAMPLES:,} samples, effective sample size {r['ess']:,.0f}",
+            what=f"n = {n}, effective sample size {by_n[n]['ess']:,.0f}",
+            scope=samples(SAMPLES, "proposals per n"),
         )
-        for r in table_rows()
+        for n in cases("n", SIZES)
     ]
 
 
@@ -156,10 +158,7 @@ def coin8() -> str:
     return scientific(2.0**-8, 3)
 
 
-@value(
-    "q4b.mc-samples-n8",
-    statement="plain Monte Carlo samples for relative error r at n = 8: (1 − P)/(r² P)",
-)
+@value("q4b.mc-samples-n8", statement="plain Monte Carlo samples for relative error r, n = 8: (1 − P)/(r² P)")
 def mc_samples_n8() -> str:
     p = float(p_all_positive(8))
     return scientific((1 - p) / (MC_RELATIVE_ERROR**2 * p), 2)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import sympy as sp
 
-from snippets.plumbing.checks import holds
+from snippets.plumbing.checks import cases, holds
 from snippets.plumbing.values import value
 from snippets.q4b_page import check
 from snippets.q4b_rate import reference_data
@@ -43,11 +43,13 @@ def congruence_residual() -> list[sp.Expr]:
 def _schur_halving():
     data = reference_data()
     steps = np.diff(data["log_p"])  # ln(P_n / P_(n−1)), n = 2..N
+    list(cases("n (illustration)", data["n"][1:]))
     return [
         holds(
             all(r == 0 or r.is_ZeroMatrix for r in congruence_residual()),
             "L D Lᵀ − H: every block simplifies to 0, with A a k×k symbolic block (every k)",
             kind="symbolic",
+            scope="every size k of the leading block (a symbolic k×k block, Aᵀ = A)",
         ),
         holds(
             bool(np.all(steps < -math.log(2))),
