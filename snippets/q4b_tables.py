@@ -54,17 +54,6 @@ class Scientific:
 
 
 @dataclass(frozen=True)
-class ScientificEstimate:
-    """`value ± error`, both as powers of ten."""
-
-    value: float
-    error: float
-
-    def __format__(self, spec: str) -> str:
-        return f"${{{Scientific(self.value).body()} \\pm {Scientific(self.error, 2).body()}}}$"
-
-
-@dataclass(frozen=True)
 class Latex:
     """A sympy expression, printed as inline math."""
 
@@ -98,7 +87,7 @@ def minima_table() -> Table:
 
 @value(
     "q4b.probability-table",
-    statement="exact P_n, closed forms, importance sampling ± s.e., effective samples",
+    statement="exact P_n, closed forms, importance sampling ± s.e. relative to P_n, effective samples",
 )
 def probability_table() -> Table:
     forms = closed_forms()
@@ -107,7 +96,7 @@ def probability_table() -> Table:
             "n",
             "exact Pₙ",
             "closed form",
-            "importance sampling ± s.e.",
+            "importance sampling ÷ exact",
             "deviation (s.e.)",
             "effective samples",
         ),
@@ -116,7 +105,7 @@ def probability_table() -> Table:
                 r["n"],
                 Scientific(r["exact"], 4),
                 Latex(forms.get(r["n"])),
-                ScientificEstimate(r["estimate"], r["error"]),
+                Estimate(r["estimate"] / r["exact"], r["error"] / r["exact"]),
                 (r["estimate"] - r["exact"]) / r["error"],
                 r["ess"],
             )
