@@ -79,7 +79,10 @@ class ForkBuilder:
                "stdout": str(stdout), "stderr": str(stderr)}
         self._server.stdin.write(json.dumps(job) + "\n")
         self._server.stdin.flush()
-        returncode = json.loads(self._server.stdout.readline())
+        answer = self._server.stdout.readline()
+        if not answer:
+            raise RuntimeError(f"the build server died (exit {self._server.wait()}) building {project}")
+        returncode = json.loads(answer)
         result = subprocess.CompletedProcess(
             ["mkdocs", *args], returncode,
             stdout.read_text(encoding="utf-8"), stderr.read_text(encoding="utf-8"),
