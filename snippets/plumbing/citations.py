@@ -47,15 +47,21 @@ class Work:
     text: str  # the same in plain text (a tooltip)
 
 
-def _names(entry) -> str:
+def _plain(latex: str) -> str:
+    """LaTeX-marked text as plain text (a backend instance: by name, pybtex scans every entry point)."""
+    from pybtex.backends.plaintext import Backend
     from pybtex.richtext import Text
 
+    return Text.from_latex(latex).render(Backend())
+
+
+def _names(entry) -> str:
     if "shorthand" in entry.fields:
-        return Text.from_latex(entry.fields["shorthand"]).render_as("text")
+        return _plain(entry.fields["shorthand"])
     people = entry.persons.get("author") or entry.persons.get("editor") or []
-    last = [Text.from_latex(" ".join(p.prelast_names + p.last_names)).render_as("text") for p in people]
+    last = [_plain(" ".join(p.prelast_names + p.last_names)) for p in people]
     if not last:
-        return Text.from_latex(entry.fields.get("organization", entry.key)).render_as("text")
+        return _plain(entry.fields.get("organization", entry.key))
     if len(last) == 1:
         return last[0]
     if len(last) == 2:
@@ -66,16 +72,18 @@ def _names(entry) -> str:
 @cache
 def _load(path: Path, _stamp: tuple[int, int]) -> dict[str, Work]:
     from pybtex.backends.html import Backend
+    from pybtex.backends.plaintext import Backend as PlainBackend
     from pybtex.database import parse_file
     from pybtex.style.formatting.plain import Style
 
     data = parse_file(str(path), bib_format="bibtex")
     formatted = {e.key: e for e in Style().format_entries(data.entries.values())}
     works = {}
+    html_backend, plain_backend = Backend(), PlainBackend()
     for key, entry in data.entries.items():
         rich = formatted[key].text
         year = entry.fields.get("year", "n.d.") if "shorthand" not in entry.fields else ""
-        works[key] = Work(key, _names(entry), year, rich.render(Backend()), rich.render_as("text"))
+        works[key] = Work(key, _names(entry), year, rich.render(html_backend), rich.render(plain_backend))
     # Two works with the same authors and year get 2006a, 2006b (in key order).
     seen: dict[tuple[str, str], list[str]] = {}
     for key in sorted(works):
