@@ -72,8 +72,9 @@ def goe_plus_shift_covariance(i: int, j: int, k: int, m: int) -> sp.Rational:
 
 @check(
     "q4b.hessian-law",
-    statement="For every isotropic covariance φ(|x−y|²) and every n: Cov(H_ij,H_kl) = 4φ''(0)(δ_ijδ_kl + "
-    "δ_ikδ_jl + δ_ilδ_jk), which is the covariance of √c(M + ξI); H is independent of ∇f",
+    statement=r"For every isotropic covariance $\varphi(|x - y|^2)$ and every $n$: "
+    r"$\mathrm{Cov}(H_{ij}, H_{kl}) = 4\varphi''(0)(\delta_{ij}\delta_{kl} + \delta_{ik}\delta_{jl} "
+    r"+ \delta_{il}\delta_{jk})$, the covariance of $\sqrt c\,(M + \xi I)$; $H$ is independent of $\nabla f$",
 )
 def _hessian_law():
     c = hessian_scale()
@@ -113,8 +114,9 @@ def _hessian_law():
 
 @check(
     "q4b.two-dimensions-quarter",
-    statement="n = 2: E[det H] = Cov(H₁₁,H₂₂) − Var H₁₂ = 0 for every isotropic covariance, so saddles "
-    "weigh as much as extrema and exactly 1/4 of critical points are minima",
+    statement=r"$n = 2$: $\mathbb E \det H = \mathrm{Cov}(H_{11}, H_{22}) - \mathrm{Var}\, H_{12} = 0$ for "
+    "every isotropic covariance, so saddles weigh as much as extrema and exactly 1/4 of critical points "
+    "are minima",
 )
 def _two_dimensions():
     mean_det = covariance_derivative((0, 0, 1, 1)) - covariance_derivative((0, 1, 0, 1))

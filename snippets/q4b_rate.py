@@ -87,7 +87,8 @@ def _reference_data():
 
 @check(
     "q4b.rate-theta",
-    statement="The exact ln P_n decay like −θn², θ = ln 3/4: fitted n² coefficient, and −ln P_n/n² ↓ θ",
+    statement=r"The exact $\ln P_n$ decay like $-\theta n^2$, $\theta = \ln 3/4$: the fitted $n^2$ "
+    r"coefficient, and $-\ln P_n / n^2$ falls towards $\theta$",
 )
 def _rate():
     data = reference_data()

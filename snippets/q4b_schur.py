@@ -37,8 +37,9 @@ def congruence_residual() -> list[sp.Expr]:
 
 @check(
     "q4b.schur-halving",
-    statement="H = L·diag(A, h − bᵀA⁻¹b)·Lᵀ for every size (symbolic), hence H ≻ 0 iff A ≻ 0 and h > bᵀA⁻¹b; "
-    "the exact P_n then halve at least once per dimension, n = 2..100",
+    statement=r"$H = L\,\mathrm{diag}(A,\ h - b^\top A^{-1} b)\,L^\top$ for every size (symbolic), hence "
+    r"$H \succ 0 \iff A \succ 0$ and $h > b^\top A^{-1} b$; the exact $P_n$ then fall by more than half per "
+    "dimension, n = 2..100",
 )
 def _schur_halving():
     data = reference_data()

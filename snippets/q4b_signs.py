@@ -31,7 +31,8 @@ def ratio_coin_10() -> int:
 
 @check(
     "q4b.sign-patterns",
-    statement="Of the 2ⁿ sign patterns, 2ⁿ − 2 are saddles, and 2ⁿ⁻¹ ≤ 2ⁿ − 2 < 2ⁿ for n ≥ 2: Θ(2ⁿ)",
+    statement=r"Of the $2^n$ sign patterns, $2^n - 2$ are saddles, and $2^{n-1} \le 2^n - 2 < 2^n$ for "
+    r"$n \ge 2$: $\Theta(2^n)$",
 )
 def _sign_patterns():
     sizes = range(1, 13)
