@@ -31,6 +31,9 @@ from snippets.q4b_sampler import table_rows as sampler_rows
 from snippets.q4b_signs import sign_pattern_counts
 
 FRESH_SAMPLES = 4_000  # an independent rerun with other seeds, small enough for a page block
+# Sizes where that rerun's standard error stays within a tenth of the fraction (within_uncertainty
+# refuses more); at n = 9 and 10 it is 13-15%, so 4,000 matrices cannot confirm those fractions.
+FRESH_SIZES = [n for n in SIZES if n <= 8]
 FRESH_CHUNK = 10_000  # chunk numbers the committed data never uses
 
 
@@ -55,8 +58,8 @@ def exact_p(n: int) -> float:
 @check(
     "q4b.minima-table",
     statement="The Kac–Rice table prints the enumerated coin count, a GOE count that importance sampling "
-    "reproduces, fractions of minima that a small rerun with other seeds reproduces (a check "
-    "against gross errors only, the rerun being small), and (1 − 2F)/F, n = 2..10",
+    "reproduces, fractions of minima that a small rerun with other seeds reproduces for n ≤ 8 (a "
+    "check against gross errors only, the rerun being small), and (1 − 2F)/F, n = 2..10",
 )
 def _minima_table():
     table = computed("q4b.minima-table")
@@ -82,17 +85,19 @@ def _minima_table():
                 what=f"n = {n}: GOE column vs (1 − 2p̂)/p̂, p̂ by importance sampling",
             )
         )
-    for n, fraction, ratio in zip(SIZES, fractions, ratios, strict=True):
+    by_size = dict(zip(SIZES, fractions, strict=True))
+    for n in cases("n (fresh rerun)", FRESH_SIZES):
         fresh, fresh_error = fraction_of_minima(chunk_sums(n, FRESH_CHUNK, FRESH_SAMPLES))
         outcomes.append(
             within_uncertainty(
-                fraction.value,
-                math.hypot(fraction.error, fresh_error),
+                by_size[n].value,
+                math.hypot(by_size[n].error, fresh_error),
                 fresh,
                 k=AGREEMENT,
                 what=f"n = {n}: fraction vs a fresh {FRESH_SAMPLES:,}-matrix run",
             )
         )
+    for n, fraction, ratio in zip(SIZES, fractions, ratios, strict=True):
         expected, expected_error = saddles_per_minimum(fraction.value, fraction.error)
         outcomes.append(
             close(

@@ -174,6 +174,16 @@ def fit_from() -> int:
     return FIT_FROM
 
 
+@value("q4b.table-first", statement="smallest n of the Kac–Rice table")
+def table_first() -> int:
+    return SIZES[0]
+
+
+@value("q4b.table-last", statement="largest n of the Kac–Rice table (and of the growth fit)")
+def table_last() -> int:
+    return SIZES[-1]
+
+
 @value("q4b.coin-slope", statement="ln 2, the coin count's growth per dimension", fmt=".3f")
 def coin_slope() -> float:
     return math.log(2)

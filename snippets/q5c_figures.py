@@ -148,6 +148,9 @@ def running_figure_matches_the_recursion():
     return outcomes
 
 
+BAND_SDS = 1  # the running-statistics band: the theory's mean ± this many standard deviations
+
+
 def running_stats_figure(label: str) -> str:
     """Two panels: running mean and running variance against the step, with the theory's ±1 s.d. band."""
     data = shown("q5c.running-curves")
@@ -156,8 +159,8 @@ def running_stats_figure(label: str) -> str:
               (axes[1], "var", POP_VAR, "running variance", r"population variance $\sigma^2$"))
     for ax, key, target, ylabel, target_label in panels:
         centre, sd = data[f"{key}_expected"], data[f"{key}_sd"]
-        ax.fill_between(data["t"], centre - sd, centre + sd, alpha=0.25, linewidth=0, color=BLUE,
-                        label="theory: mean ± 1 s.d.")
+        ax.fill_between(data["t"], centre - BAND_SDS * sd, centre + BAND_SDS * sd, alpha=0.25, linewidth=0,
+                        color=BLUE, label=f"theory: mean ± {BAND_SDS:g} s.d.")
         for run in range(3):
             ax.plot(data["t"], data[f"{key}_three"][:, run], linewidth=0.9, alpha=0.8, color=PURPLE,
                     label="three single runs" if run == 0 else None)
@@ -181,10 +184,10 @@ def running_stats_figure(label: str) -> str:
             f"step; the mean of {RUNS} runs follows the band's centre."),
         caption=(
             f"Running statistics of one feature drawn from N({POP_MEAN:g}, {POP_VAR:g}), batches of {BATCH}, "
-            f"momentum {MOMENTUM:g}. The shaded band is the exact mean ± 1 standard deviation of the running "
-            f"average: single runs never stop fluctuating on that scale, while their mean over {RUNS} runs "
-            "settles on the population value. The variance converges to σ² because each step averages in the "
-            "unbiased m/(m − 1)·σ_B²."),
+            f"momentum {MOMENTUM:g}. The shaded band is the exact mean ± {BAND_SDS:g} standard deviation of "
+            f"the running average: single runs never stop fluctuating on that scale, while their mean over "
+            f"{RUNS} runs settles on the population value. The variance converges to σ² because each step "
+            "averages in the unbiased m/(m − 1)·σ_B²."),
     )
 
 

@@ -229,8 +229,9 @@ def test_within_uncertainty_refuses_a_degenerate_standard_error(error):
 
 def test_within_uncertainty_refuses_an_inflated_standard_error():
     assert within_uncertainty(0.30, 0.01, 0.29).passed
-    inflated = within_uncertainty(0.30, 0.10, 0.29)  # ±0.4 band: wider than the quantity itself
-    assert not inflated.passed and "not narrower than the quantity" in inflated.compared
+    inflated = within_uncertainty(0.30, 0.03, 0.29)  # a standard error above a tenth of the quantity
+    assert not inflated.passed and "too large to confirm it" in inflated.compared
+    assert within_uncertainty(0.30, 0.028, 0.29).passed  # just under a tenth: accepted
     assert within_uncertainty(0.001, 0.01, 0.0, scale=1.0).passed  # a zero reference needs a scale
     assert not within_uncertainty(0.001, 0.01, 0.0).passed
 

@@ -69,8 +69,8 @@ SNIPPET_MUTATIONS = [Mutation(*row) for row in [
      "def steps_slow() -> int:\n    return escape_steps_simulated(Fraction(1), -Fraction(1, 99),",
      "q4c.steps-slow"),
     ("question-4/4c.md", "snippets/q4c_random_quadratic.py",
-     'np.diag(1 - RANDOM_ETA * run["lam"]), atol=1e-12',
-     'np.diag(1 - RANDOM_ETA * run["lam"]), atol=1e-300', "q4c.random-quadratic"),
+     'np.diag(1 - RANDOM_ETA * run["lam"]),\n            atol=1e-12,',
+     'np.diag(1 - RANDOM_ETA * run["lam"]),\n            atol=1e-300,', "q4c.random-quadratic"),
     ("question-4/4c.md", "snippets/q4c_regimes.py",
      "eta * lam**2 * (eta * lam - 2) * y**2", "eta * lam**2 * (eta * lam - 3) * y**2",
      "q4c.escape-is-descent"),
@@ -87,6 +87,18 @@ SNIPPET_MUTATIONS = [Mutation(*row) for row in [
      "dgamma = (dy * cache.x_hat).sum(axis=0)", "dgamma = (dy * cache.x_hat).mean(axis=0)", "q5a."),
     ("question-5/5c.md", "snippets/batchnorm.py",
      "unbiased_var = cache.var * m / (m - 1)", "unbiased_var = cache.var", "q5c.running-averages"),
+    # What a box compares, a figure draws and a table prints is checked against an independent
+    # computation: an inflated standard error, a figure drawing ⌊·⌋ for ⌈·⌉, a wrong table cell.
+    ("question-5/5c.md", "snippets/q5c_running_stats.py",
+     "within_uncertainty(float(last_mean.mean()), float(last_mean.std(ddof=1) / np.sqrt(RUNS)),",
+     "within_uncertainty(float(last_mean.mean()), float(last_mean.std(ddof=1)),",
+     "q5c.running-averages"),
+    ("question-4/4c.md", "snippets/q4c_escape.py",
+     'data[f"formula {q:g}"] = np.ceil(', 'data[f"formula {q:g}"] = np.floor(', "q4c.escape-figure"),
+    ("question-5/5b.md", "snippets/q5b_parameter_count.py",
+     'rows += [("**trainable, with bias**", "", count(trainable), "gradient"),',
+     'rows += [("**trainable, with bias**", "", count(trainable) + 1, "gradient"),',
+     "q5b.breakdown-cells"),
 ]] + [Mutation(*row, tests="tests/test_xref.py", select="resolves") for row in [
     # A renamed label leaves its references broken; a mistyped key names no entry of references.bib.
     ("question-4/4a.md", "docs/question-4/4a.md", "$$ {#eq-4a-taylor}", "$$ {#eq-4a-renamed}",
@@ -125,3 +137,17 @@ def test_mutation_fails_build_and_tests_naming_the_page(tmp_path, mutation):
     build_log = result.stdout + result.stderr
     assert result.returncode != 0, "the strict build did not fail"
     assert f"docs/{mutation.page}" in build_log and mutation.names in build_log, build_log[-3000:]
+
+
+def test_a_literal_numeral_in_the_prose_fails_the_numerals_test(tmp_path):
+    """A number typed into a page's prose, not a {{ }} value, fails tests/test_numerals.py by line."""
+    project = copy_project(tmp_path / "project")
+    page = project / "docs" / "question-5" / "5b.md"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line and line[0].isalpha() and "{{" not in line)
+    lines[at] += " It converges after 37 steps."
+    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tests = run_tests(project, "tests/test_numerals.py", "-k", "5b")
+    log = tests.stdout + tests.stderr
+    assert tests.returncode == 1, log[-3000:]
+    assert f"docs/question-5/5b.md:{at + 1}: '37'" in log, log[-3000:]

@@ -30,10 +30,11 @@ Comparisons:
 - `at_most`, `at_least`, `below`, `above`: a threshold, printed from the values used ("2e-10 ≤ 1e-07");
   on an array they compare its largest (or smallest) element.
 - `within_uncertainty(estimate, standard_error, reference, k=4)`: statistical. It refuses (fails)
-  a standard error that is not positive and finite, or not small against the quantity: the band
-  ±k s.e. must be narrower than |reference| (or than `scale=` when the reference is 0), else the
-  comparison could not tell the quantity from nothing; and 0 < k ≤ 5. Prefer `sample_mean(samples,
-  reference)` and `frequency(hits, trials, reference)`, which compute the standard error here.
+  a standard error that is not positive and finite, or not small against the quantity: at most a
+  tenth of |reference| (or of `scale=` when the reference is 0), so an inflated standard error
+  fails instead of loosening the test; and 0 < k ≤ 5. Prefer `sample_mean(samples, reference)`
+  and `frequency(hits, trials, reference)`, which compute the standard error here, where a page's
+  code cannot inflate it.
 - `holds(condition, what)`: a property with no threshold (a sign, an ordering, a set inclusion).
   Where a threshold exists use the comparisons above; its `tolerance=` text is kept only for old
   proofs.
@@ -671,6 +672,10 @@ def above(value, bound, what: str = "value", *, scope: object = "") -> Outcome:
 
 # The largest band a statistical comparison may use, in standard errors: wider is no test.
 MAX_K = 5.0
+# The largest standard error a statistical comparison accepts, as a fraction of the quantity: an
+# estimate known only to ±10% (one s.e.) cannot confirm a stated number, and an inflated standard
+# error, which would loosen the test, fails here instead.
+MAX_RELATIVE_SE = 0.1
 
 
 def within_uncertainty(
@@ -686,9 +691,9 @@ def within_uncertainty(
     """A statistical estimate agrees with a reference within k standard errors.
 
     Refused (a failed outcome, never a looser test): a standard error that is not positive and
-    finite; a band ±k·s.e. not narrower than the quantity, |reference| (or `scale`, the quantity's
-    size when the reference is 0), since such a band cannot tell the quantity from nothing (an
-    inflated s.e. fails here); k outside (0, 5].
+    finite; one above a tenth of the quantity, |reference| (or `scale`, the quantity's size when
+    the reference is 0), so that an inflated s.e. fails instead of loosening the test; k outside
+    (0, 5].
     """
     tolerance = f"{k:g} s.e."
     size = abs(reference if scale is None else scale)
@@ -697,10 +702,10 @@ def within_uncertainty(
         refusal = f"refused: the standard error {_plain(standard_error)} is not positive and finite"
     elif not 0 < k <= MAX_K:
         refusal = f"refused: k = {k:g} standard errors is outside (0, {MAX_K:g}]"
-    elif not k * standard_error < size:
+    elif not standard_error <= MAX_RELATIVE_SE * size:
         refusal = (
-            f"refused: the band ±{k:g} s.e. = ±{k * standard_error:.3g} is not narrower than the "
-            f"quantity ({size:.3g}), so it cannot tell the quantity from 0"
+            f"refused: the standard error {standard_error:.3g} is more than {MAX_RELATIVE_SE:.0%} of the "
+            f"quantity ({size:.3g}), too large to confirm it"
         )
     if refusal:
         return Outcome("statistical", f"{what}: {refusal}", tolerance, False, scope, normal_two_sided(k))
