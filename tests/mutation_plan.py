@@ -1,0 +1,153 @@
+"""What `make mutate` mutates and how: modules, seeded sample, judged pages, tests, reduced copy."""
+
+from __future__ import annotations
+
+import ast
+import functools
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+# The mathematics modules (snippets/plumbing is the shared machinery, not measured here).
+MODULE_GLOBS = ("snippets/q4*.py", "snippets/q5*.py", "snippets/batchnorm.py")
+IMPORT_LINE = re.compile(r"^\s*(?:from|import)\s+snippets\.(\w+)", re.MULTILINE)
+LEFT_OUT = ("index.md", "checks.md")
+FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+@dataclass(frozen=True, order=True)
+class Mutant:
+    """One cosmic-ray mutation: which file, which operator, which occurrence of it in the file."""
+
+    module: str  # "snippets/q5a_symbolic.py", relative to the project
+    operator: str
+    occurrence: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.module}:{self.operator}:{self.occurrence}"
+
+
+def mathematics_modules(root: Path) -> list[str]:
+    """The measured modules, as sorted project-relative paths."""
+    return sorted({p.relative_to(root).as_posix() for g in MODULE_GLOBS for p in root.glob(g)})
+
+
+def draw_sample(mutants: list[Mutant], size: int, seed: int) -> list[Mutant]:
+    """A uniform sample without replacement from the sorted pool (independent of enumeration order)."""
+    pool = sorted(mutants)
+    return sorted(random.Random(seed).sample(pool, min(size, len(pool))))
+
+
+def snippet_imports(source: str) -> set[str]:
+    """The snippets modules (by stem) a Python source imports, absolutely or relatively."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            parts = (node.module or "").split(".")
+            if node.level == 0 and parts[0] == "snippets" and len(parts) > 1:
+                found.add(parts[1])
+            elif node.level == 0 and node.module == "snippets":
+                found.update(alias.name for alias in node.names)
+            elif node.level == 1:
+                found.update([parts[0]] if node.module else [alias.name for alias in node.names])
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = alias.name.split(".")
+                if parts[0] == "snippets" and len(parts) > 1:
+                    found.add(parts[1])
+    return found
+
+
+@functools.cache
+def dependents(root: Path) -> dict[str, set[str]]:
+    """For every snippets module stem, the stems that import it directly or through other modules."""
+    graph = {p.stem: snippet_imports(p.read_text(encoding="utf-8")) for p in (root / "snippets").glob("*.py")}
+    reached: dict[str, set[str]] = {stem: {stem} for stem in graph}
+    changed = True
+    while changed:  # transitive closure: who (indirectly) imports whom
+        changed = False
+        for stem, imports in graph.items():
+            for imported in list(imports):
+                for deeper in reached.get(imported, {imported}):
+                    if deeper not in reached[stem]:
+                        reached[stem].add(deeper)
+                        changed = True
+    return {target: {stem for stem, r in reached.items() if target in r} for target in graph}
+
+
+def registered_checks(source: str) -> set[str]:
+    """The ids of the checks a module registers with `@check("id", page=...)`."""
+    return {
+        decorator.args[0].value
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        for decorator in node.decorator_list
+        if isinstance(decorator, ast.Call)
+        and getattr(decorator.func, "id", None) == "check"
+        and decorator.args
+        and isinstance(decorator.args[0], ast.Constant)
+    }
+
+
+def judged_pages(root: Path, module: str) -> list[str]:
+    """The pages whose blocks import `module` (directly or through snippets) or show one of its checks.
+
+    Proof pages (docs/proofs/) are left out: they print their module's source, so every mutant changes
+    them by construction; what a mutant can change is what the executed pages state, tabulate and draw.
+    The ledger and the home page (which import every module to list every check) are left out too, to
+    keep one build per mutant small: what they list is shown, and checked, on the question pages.
+    """
+    importers = dependents(root).get(Path(module).stem, {Path(module).stem})
+    checks = registered_checks((root / module).read_text(encoding="utf-8"))
+    docs = root / "docs"
+    pages = []
+    for path in sorted(docs.rglob("*.md")):
+        relative = path.relative_to(docs).as_posix()
+        if relative.startswith("proofs/"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        shown = any(f'"{check_id}"' in text for check_id in checks)
+        if relative not in LEFT_OUT and (shown or importers & set(IMPORT_LINE.findall(text))):
+            pages.append(relative)
+    return pages
+
+
+def module_tests(root: Path, module: str) -> list[str]:
+    """The module's own tests: tests/test_<prefix>*.py, prefix being the stem up to its first underscore."""
+    prefix = Path(module).stem.split("_")[0]
+    return sorted(p.relative_to(root).as_posix() for p in (root / "tests").glob(f"test_{prefix}*.py"))
+
+
+def headings_only(markdown: str) -> str:
+    """A stand-in for a page that is not judged: its headings (and their anchors), nothing executed."""
+    kept, fenced = [], False
+    for line in markdown.splitlines():
+        if FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and line.startswith("#"):
+            kept.append(line)
+    return "\n\n".join(kept) + "\n"
+
+
+def keep_only_pages(project: Path, pages: list[str]) -> None:
+    """Reduce a copied project to `pages`; other pages keep only their headings (links into them resolve).
+
+    Proof pages are removed (nothing links to them in Markdown; check boxes link to them in raw HTML).
+    """
+    docs = project / "docs"
+    kept = []
+    for path in sorted(docs.rglob("*.md")):
+        relative = path.relative_to(docs).as_posix()
+        if relative.startswith("proofs/"):
+            path.unlink()
+            continue
+        kept.append(relative)
+        if relative not in pages:
+            path.write_text(headings_only(path.read_text(encoding="utf-8")), encoding="utf-8")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    start = config.index("\nnav:\n") + 1
+    end = re.search(r"^\S", config[start + 5 :], re.MULTILINE).start() + start + 5
+    nav = "".join(f"  - {page}\n" for page in kept)
+    (project / "mkdocs.yml").write_text(config[:start] + f"nav:\n{nav}\n" + config[end:], encoding="utf-8")
