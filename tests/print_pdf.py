@@ -29,7 +29,7 @@ BOOK_CSS = Path(__file__).with_name("print_book.css")
 # The ledger repeats every page's check summary as one long table; the page on how the site is
 # built is for its authors, not part of the solutions.
 SKIPPED = {"checks.html", "how-it-is-built.html"}
-SUMMARY = "details#checks-on-this-page"  # each answer's list of checks, printed in the appendix
+SUMMARY_ID = "checks-on-this-page"  # each answer's list of checks (a details), printed in the appendix
 CONTENTS_LEVELS = ("h2", "h3")  # below each chapter's title
 NOT_IN_CONTENTS = {"References"}
 APPENDIX_TITLE = "Appendix: the checks of each answer"
@@ -74,7 +74,7 @@ def _chapter(site: Path, page: str, number: int, chapters: dict[str, int]):
     article = _soup(site / page).select_one("article.md-content__inner")
     base = f"http://site/{page}"
     prefix = f"p{number}-"
-    for junk in article.select("a.headerlink, .md-content__button, .md-source-file"):
+    for junk in article.find_all(class_=["headerlink", "md-content__button", "md-source-file"]):
         junk.decompose()
     # KaTeX puts a zero-width space in each vertical list (a Safari fix); on paper it would only
     # end up in copied text.
@@ -83,7 +83,7 @@ def _chapter(site: Path, page: str, number: int, chapters: dict[str, int]):
     for details in article.find_all("details"):
         details["open"] = ""
     # A tabbed block (code, then its result) becomes the two blocks one after the other.
-    for tabbed in article.select(".tabbed-set"):
+    for tabbed in article.find_all(class_="tabbed-set"):
         labels = [label.get_text(strip=True) for label in tabbed.select(".tabbed-labels > label")]
         blocks = tabbed.select(".tabbed-content > .tabbed-block")
         stacked = article.new_tag("div", attrs={"class": "print-book__tabs"})
@@ -93,8 +93,9 @@ def _chapter(site: Path, page: str, number: int, chapters: dict[str, int]):
             stacked.append(caption)
             stacked.append(block)
         tabbed.replace_with(stacked)
+    drawings = {id(tag) for svg in article.find_all("svg") for tag in [svg, *svg.find_all(True)]}
     for tag in article.find_all(True):
-        if tag.find_parent("svg") is not None or tag.name == "svg":
+        if id(tag) in drawings:
             continue
         if tag.get("id"):
             tag["id"] = prefix + tag["id"]
@@ -118,7 +119,7 @@ def _chapter(site: Path, page: str, number: int, chapters: dict[str, int]):
                 tag["href"] = f"#p{chapters[path]}-{anchor}" if anchor else f"#p{chapters[path]}"
             else:  # a page the book leaves out: keep the words, drop the link
                 tag.unwrap()
-    summary = article.select_one(f"details#{prefix}checks-on-this-page")
+    summary = article.find("details", id=f"{prefix}{SUMMARY_ID}")
     if summary is not None:
         summary.extract()
     title = article.find("h1")
