@@ -225,10 +225,18 @@ def assemble(site: Path) -> str:
             summaries.append((title, summary))
     appendix = _appendix(soup, summaries, len(chapters) + 1) if summaries else None
     contents = _contents(soup, sections, appendix["id"] if appendix else None)
+    # The navigation's groups of pages ("Question 4 — …"), as the cover's list of parts.
+    parts = [
+        group.find(class_="md-nav__link").get_text(" ", strip=True)
+        for group in home.select("nav.md-nav--primary > ul > li.md-nav__item--section")
+    ]
     cover = (
         f'<section class="print-book__cover"><h1>{html.escape(site_name)}</h1>'
         + (f"<p>{html.escape(description['content'])}</p>" if description else "")
-        + '<p class="print-book__parts">All questions and answers, with the code and the checks '
+        + '<div class="print-book__parts">'
+        + "".join(f"<p>{html.escape(part)}</p>" for part in parts)
+        + "</div>"
+        + '<p class="print-book__note">All questions and answers, with the code and the checks '
         "that prove them, printed from the site as built.</p></section>"
     )
     body = cover + str(contents) + "".join(str(s) for s, _ in sections) + (str(appendix) if appendix else "")
