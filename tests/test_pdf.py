@@ -115,11 +115,19 @@ def book(request, built_site):
     reader = PdfReader(pdf)
     home = BeautifulSoup((built_site / "index.html").read_text(encoding="utf-8"), "html.parser")
     raw, pieces = zip(*(read_page(page) for page in reader.pages), strict=True)
+    sizes = Counter()
+    for page in pieces:
+        for piece, size, _, _ in page:
+            sizes[round(size, 1)] += len(piece)
+    body = sizes.most_common(1)[0][0]  # the running text's size
     return {
         "pdf": pdf,
         "reader": reader,
         "raw": raw,
         "pieces": pieces,
+        # Each page's text set larger than the running text: its headings (and big math glyphs).
+        "headings": [_squash("".join(p[0] for p in page if p[1] > 1.15 * body)) for page in pieces],
+        "body_size": body,
         "pages": [_squash(text) for text in raw],
         "answers": _answers(built_site),
         "contents": _expected_contents(built_site),
@@ -168,31 +176,27 @@ def test_every_page_after_the_cover_shows_its_number(book):
 def test_the_contents_list_every_heading_with_the_page_it_is_on(book):
     entries = _contents_entries(book)
     assert [_squash(title) for title, _ in entries] == [_squash(t) for t in book["contents"]]
-    # Each heading's page is the first page, from the previous heading's on, that shows it: a
-    # repeated title ("Solution") is sought only after the heading before it.
+    # Each heading's page is the first page, from the previous heading's on, that shows it as a
+    # heading (in heading-sized text: a cross-reference in the prose may quote a section's title).
+    # A repeated title ("Solution") is sought only after the heading before it.
     since = entries[0][1]
     for title, stated in entries:
         wanted = _squash(title)
-        pages = [n for n in range(since, len(book["pages"]) + 1) if wanted in book["pages"][n - 1]]
-        assert pages, f"{title!r} is on no page from {since} on"
+        pages = [n for n in range(since, len(book["pages"]) + 1) if wanted in book["headings"][n - 1]]
+        assert pages, f"{title!r} is a heading on no page from {since} on"
         assert pages[0] == stated, f"{title!r}: the contents say page {stated}, it is on page {pages[0]}"
         since = stated
 
 
 def test_headings_print_in_full_contrast(book):
     """The text of every heading the contents list is opaque black (Material's print grey is 54%)."""
-    entries = _contents_entries(book)
-    text = {page: book["pieces"][page - 1] for _, page in entries}
-    sizes = Counter()
-    for pieces in text.values():
-        for piece, size, _, _ in pieces:
-            sizes[round(size, 1)] += len(piece)
-    body = sizes.most_common(1)[0][0]  # the running text's size
-    for title, page in entries:
+    for title, page in _contents_entries(book):
         wanted = _squash(title)
         # Heading-sized pieces of the title's text (a word or more: a lone letter may be math).
         pieces = [
-            p for p in text[page] if p[1] > 1.15 * body and len(_squash(p[0])) > 3 and _squash(p[0]) in wanted
+            p
+            for p in book["pieces"][page - 1]
+            if p[1] > 1.15 * book["body_size"] and len(_squash(p[0])) > 3 and _squash(p[0]) in wanted
         ]
         assert pieces, f"{title!r}: no heading-sized text on page {page}"
         for piece, _, colour, opacity in pieces:
