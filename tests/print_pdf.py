@@ -14,6 +14,7 @@ date; two runs on the same build give the same bytes.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import re
@@ -26,9 +27,6 @@ from bs4 import BeautifulSoup
 
 BOOK = "/__solutions__.html"  # where the assembled page is served (it is never written to SITE_DIR)
 BOOK_CSS = Path(__file__).with_name("print_book.css")
-# The ledger repeats every page's check summary as one long table; the page on how the site is
-# built is for its authors, not part of the solutions.
-SKIPPED = {"checks.html", "how-it-is-built.html"}
 SUMMARY_ID = "checks-on-this-page"  # each answer's list of checks (a details), printed in the appendix
 CONTENTS_LEVELS = ("h2", "h3")  # below each chapter's title
 NOT_IN_CONTENTS = {"References"}
@@ -175,7 +173,8 @@ def _contents(soup: BeautifulSoup, sections, appendix_id: str | None):
 
 
 def _appendix(soup: BeautifulSoup, summaries, number: int):
-    """Each answer's check summary under the answer's title, each check with the page of its box."""
+    """Each answer's summary under the answer's title: its proofs and stated numbers, each line
+    with the page it links to (the check's box, the sentence that states the number)."""
     appendix = soup.new_tag("section", attrs={"class": "print-book__page", "id": f"p{number}"})
     title = soup.new_tag("h1")
     title.string = APPENDIX_TITLE
@@ -186,26 +185,33 @@ def _appendix(soup: BeautifulSoup, summaries, number: int):
         heading.append(_copy_of(chapter_title))
         part.append(heading)
         total = soup.new_tag("p")
-        total.string = summary.summary.get_text(" ", strip=True)
+        total.string = summary.summary.extract().get_text(" ", strip=True)
         part.append(total)
         own_ids = {tag["id"] for tag in summary.find_all(id=True)}
-        listing = summary.find("ul")
-        for item in listing.find_all("li", recursive=False):
+        for item in summary.find_all("li"):
             link = item.find("a", href=re.compile("^#"))
             target = link["href"][1:] if link else None
             if target is None or target in own_ids:
                 continue  # nothing outside the summary to give a page for
             _with_page_number(soup, item, target)
             item["class"] = "print-book__ref"
-        part.append(listing)
+        for child in list(summary.children):  # the lists, each under its kind's label
+            part.append(child)
         appendix.append(part)
     return appendix
+
+
+def book_pages(site: Path) -> list[str]:
+    """The pages the book holds, in navigation order: the home page as introduction, then the
+    answers. Left out: the checks ledger (every page's summary again, as one long table), the
+    proof sources (the code, a click away on the site) and the page on how the site is built."""
+    return [page for page in nav_pages(site) if page == "index.html" or page.startswith("question-")]
 
 
 def assemble(site: Path) -> str:
     """The book as one HTML document: cover, contents, each page in nav order, the appendix."""
     home = _soup(site / "index.html")
-    pages = [page for page in nav_pages(site) if page not in SKIPPED]
+    pages = book_pages(site)
     chapters = {page: number for number, page in enumerate(pages, start=1)}
     # The site's own stylesheets (Material, KaTeX, site.css), from the site's root.
     sheets = [
@@ -276,21 +282,33 @@ def landing_pages(pdf: bytes) -> dict[str, int]:
 def print_pdf(site: Path, out: Path, *, browser=None) -> Path:
     """Assemble the book from `site`, print it with Chromium to `out`; returns `out`."""
     book = assemble(site)
-    with serve(site, extra={BOOK: book.encode("utf-8")}) as base:
-        if browser is None:
-            from playwright.sync_api import sync_playwright
+    # The same book from the same site prints the same bytes: print it once per process (the
+    # tests that read the PDF share it).
+    key = hashlib.sha256(
+        "\0".join(
+            [str(site.resolve()), book, LAY_OUT_FOR_PAPER, WRITE_PAGE_NUMBERS, str(BREAKABLE_PX)]
+        ).encode()
+    ).hexdigest()
+    if key not in _PRINTED:
+        with serve(site, extra={BOOK: book.encode("utf-8")}) as base:
+            if browser is None:
+                from playwright.sync_api import sync_playwright
 
-            with sync_playwright() as playwright:
-                chromium = launch(playwright)
-                try:
-                    pdf = _print(chromium, base + BOOK.lstrip("/"))
-                finally:
-                    chromium.close()
-        else:
-            pdf = _print(browser, base + BOOK.lstrip("/"))
+                with sync_playwright() as playwright:
+                    chromium = launch(playwright)
+                    try:
+                        pdf = _print(chromium, base + BOOK.lstrip("/"))
+                    finally:
+                        chromium.close()
+            else:
+                pdf = _print(browser, base + BOOK.lstrip("/"))
+        _PRINTED[key] = _reproducible(pdf)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(_reproducible(pdf))
+    out.write_bytes(_PRINTED[key])
     return out
+
+
+_PRINTED: dict[str, bytes] = {}
 
 
 def _print(browser, url: str) -> bytes:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections import Counter
 
 import pytest
 from browser import ARTIFACTS, nav_pages, require_chromium, shared_browser
@@ -40,6 +39,9 @@ def _answers(site) -> list[dict]:
             continue
         article = _article(site, page)
         summary = article.select_one("details#checks-on-this-page")
+        # As printed: KaTeX's glyphs, not its MathML for screen readers (nor its zero-width spaces).
+        for mathml in summary.select(".katex-mathml"):
+            mathml.decompose()
         answers.append(
             {
                 "page": page,
@@ -47,7 +49,7 @@ def _answers(site) -> list[dict]:
                 "question": article.select_one(".admonition.question .admonition-title").get_text(strip=True),
                 "captions": [c.get_text(" ", strip=True) for c in article.select("figure figcaption")],
                 "summary": summary.summary.get_text(" ", strip=True),
-                "checks": [li.get_text(" ", strip=True) for li in summary.select("li")],
+                "checks": [li.get_text(" ", strip=True).replace("\u200b", "") for li in summary.select("li")],
             }
         )
     return answers
@@ -56,12 +58,10 @@ def _answers(site) -> list[dict]:
 def _expected_contents(site) -> list[str]:
     """The headings the contents must list, from the built pages: each chapter's title and its
     sections (all but References), then the appendix."""
-    from print_pdf import APPENDIX_TITLE, CONTENTS_LEVELS, NOT_IN_CONTENTS, SKIPPED
+    from print_pdf import APPENDIX_TITLE, CONTENTS_LEVELS, NOT_IN_CONTENTS, book_pages
 
     titles = []
-    for page in nav_pages(site):
-        if page in SKIPPED:
-            continue
+    for page in book_pages(site):
         article = _article(site, page)
         titles.append(article.h1.get_text(" ", strip=True))
         for heading in article.find_all(CONTENTS_LEVELS):
@@ -85,10 +85,39 @@ def copied_text(page, extracted: str) -> str:
     return extracted + "".join(replacements)
 
 
-def read_page(page) -> tuple[str, list[tuple[str, float, tuple, float]]]:
-    """A page's text, and each piece of it as (text, font size, fill colour, fill opacity)."""
+def heading_marks(reader) -> list[set[int]]:
+    """Per page, the marked-content ids (MCIDs) of its headings, from the PDF's structure tree
+    (the tags Chromium writes for screen readers: H1, H2, H3 from the HTML's h1–h3)."""
+    number_of = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
+    marks: list[set[int]] = [set() for _ in reader.pages]
+
+    def walk(element, page, heading: bool) -> None:
+        if isinstance(element, int):
+            if heading and page is not None:
+                marks[page].add(element)
+            return
+        element = element.get_object()
+        if not isinstance(element, dict):
+            for kid in element:
+                walk(kid, page, heading)
+            return
+        if "/Pg" in element:
+            page = number_of[element.raw_get("/Pg").idnum]
+        if "/MCID" in element:  # a marked-content reference on a page
+            walk(int(element["/MCID"]), page, heading)
+        heading = heading or element.get("/S") in ("/H1", "/H2", "/H3")
+        if "/K" in element:
+            walk(element["/K"], page, heading)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"], None, False)
+    return marks
+
+
+def read_page(page) -> tuple[str, list[tuple[str, int | None, tuple, float]]]:
+    """A page's text, and each piece of it as (text, marked-content id, fill colour, opacity)."""
     states = page["/Resources"].get("/ExtGState") or {}
     now = {"colour": (0.0,), "opacity": 1.0}
+    marked: list[int | None] = []
     pieces = []
 
     def operator(op, args, cm, tm):
@@ -96,10 +125,18 @@ def read_page(page) -> tuple[str, list[tuple[str, float, tuple, float]]]:
             now["colour"] = tuple(float(a) for a in args)
         elif op == b"gs":
             now["opacity"] = float(states[args[0]].get_object().get("/ca", 1.0))
+        elif op == b"BDC":
+            properties = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
+            marked.append(properties.get("/MCID"))
+        elif op == b"BMC":
+            marked.append(None)
+        elif op == b"EMC" and marked:
+            marked.pop()
 
     def text(piece, cm, tm, font, size):
         if piece.strip():
-            pieces.append((piece, size, now["colour"], now["opacity"]))
+            mark = next((m for m in reversed(marked) if m is not None), None)
+            pieces.append((piece, mark, now["colour"], now["opacity"]))
 
     return page.extract_text(visitor_operand_before=operator, visitor_text=text), pieces
 
@@ -115,19 +152,14 @@ def book(request, built_site):
     reader = PdfReader(pdf)
     home = BeautifulSoup((built_site / "index.html").read_text(encoding="utf-8"), "html.parser")
     raw, pieces = zip(*(read_page(page) for page in reader.pages), strict=True)
-    sizes = Counter()
-    for page in pieces:
-        for piece, size, _, _ in page:
-            sizes[round(size, 1)] += len(piece)
-    body = sizes.most_common(1)[0][0]  # the running text's size
+    marks = heading_marks(reader)
+    # Each page's headings: its pieces of text tagged as part of an H1, H2 or H3.
+    headings = [[p for p in page if p[1] in mine] for page, mine in zip(pieces, marks, strict=True)]
     return {
         "pdf": pdf,
         "reader": reader,
         "raw": raw,
-        "pieces": pieces,
-        # Each page's text set larger than the running text: its headings (and big math glyphs).
-        "headings": [_squash("".join(p[0] for p in page if p[1] > 1.15 * body)) for page in pieces],
-        "body_size": body,
+        "headings": headings,
         "pages": [_squash(text) for text in raw],
         "answers": _answers(built_site),
         "contents": _expected_contents(built_site),
@@ -177,31 +209,28 @@ def test_the_contents_list_every_heading_with_the_page_it_is_on(book):
     entries = _contents_entries(book)
     assert [_squash(title) for title, _ in entries] == [_squash(t) for t in book["contents"]]
     # Each heading's page is the first page, from the previous heading's on, that shows it as a
-    # heading (in heading-sized text: a cross-reference in the prose may quote a section's title).
-    # A repeated title ("Solution") is sought only after the heading before it.
+    # heading (tagged so: a cross-reference in the prose may quote a section's title). A repeated
+    # title ("Solution") is sought only after the heading before it.
+    shown = [_squash("".join(p[0] for p in page)) for page in book["headings"]]
     since = entries[0][1]
     for title, stated in entries:
         wanted = _squash(title)
-        pages = [n for n in range(since, len(book["pages"]) + 1) if wanted in book["headings"][n - 1]]
+        pages = [n for n in range(since, len(shown) + 1) if wanted in shown[n - 1]]
         assert pages, f"{title!r} is a heading on no page from {since} on"
         assert pages[0] == stated, f"{title!r}: the contents say page {stated}, it is on page {pages[0]}"
         since = stated
 
 
 def test_headings_print_in_full_contrast(book):
-    """The text of every heading the contents list is opaque black (Material's print grey is 54%)."""
-    for title, page in _contents_entries(book):
-        wanted = _squash(title)
-        # Heading-sized pieces of the title's text (a word or more: a lone letter may be math).
-        pieces = [
-            p
-            for p in book["pieces"][page - 1]
-            if p[1] > 1.15 * book["body_size"] and len(_squash(p[0])) > 3 and _squash(p[0]) in wanted
-        ]
-        assert pieces, f"{title!r}: no heading-sized text on page {page}"
+    """Every heading of the answers and the appendix is drawn opaque black (Material's print grey
+    is 54%): checked on each page the contents name, for all the text tagged as a heading there."""
+    pages = sorted({page for _, page in _contents_entries(book)})
+    for page in pages:
+        pieces = book["headings"][page - 1]
+        assert pieces, f"page {page}: no heading found"
         for piece, _, colour, opacity in pieces:
             assert max(colour) == 0 and len(colour) in (1, 3) and opacity == 1, (
-                f"{title!r} on page {page}: {piece!r} printed in colour {colour} at opacity {opacity}"
+                f"page {page}: heading text {piece!r} printed in colour {colour} at opacity {opacity}"
             )
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from browser import ARTIFACTS, nav_pages, require_chromium, shared_browser
+from browser import ARTIFACTS, require_chromium, shared_browser
 from bs4 import BeautifulSoup
 from sitebuild import build
 from test_xref import probe_project
@@ -143,12 +143,10 @@ def shown_at_destination(reader, runs, tags, name: str) -> str:
 
 def html_tags(site: Path) -> list[list[str]]:
     """Per chapter of the book, the equation numbers the built page shows, in order."""
-    from print_pdf import SKIPPED
+    from print_pdf import book_pages
 
     chapters = []
-    for page in nav_pages(site):
-        if page in SKIPPED:
-            continue
+    for page in book_pages(site):
         soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
         chapters.append(
             [
