@@ -27,6 +27,8 @@ from bs4 import BeautifulSoup
 
 BOOK = "/__solutions__.html"  # where the assembled page is served (it is never written to SITE_DIR)
 BOOK_CSS = Path(__file__).with_name("print_book.css")
+LEFT_OUT = {"checks.html", "how-it-is-built.html"}  # see book_pages
+LEFT_OUT_FOLDERS = ("proofs/",)
 SUMMARY_ID = "checks-on-this-page"  # each answer's list of checks (a details), printed in the appendix
 CONTENTS_LEVELS = ("h2", "h3")  # below each chapter's title
 NOT_IN_CONTENTS = {"References"}
@@ -44,7 +46,9 @@ BREAKABLE_PX = PAPER_HEIGHT_PX // 3
 LAY_OUT_FOR_PAPER = """(breakable) => {
   const wide = ".math-display, .print-book table, .highlight pre";
   for (const el of document.querySelectorAll(wide)) {
-    const room = el.parentElement.clientWidth - 4; // and room for a border
+    const box = getComputedStyle(el.parentElement); // its content box, and room for a border
+    const padding = parseFloat(box.paddingLeft) + parseFloat(box.paddingRight);
+    const room = el.parentElement.clientWidth - padding - 4;
     if (el.scrollWidth > room) el.style.zoom = Math.floor((1000 * room) / el.scrollWidth) / 1000;
   }
   const boxes = ".admonition, details, .exec-check, .highlight, table, .print-book__tabs";
@@ -204,8 +208,10 @@ def _appendix(soup: BeautifulSoup, summaries, number: int):
 def book_pages(site: Path) -> list[str]:
     """The pages the book holds, in navigation order: the home page as introduction, then the
     answers. Left out: the checks ledger (every page's summary again, as one long table), the
-    proof sources (the code, a click away on the site) and the page on how the site is built."""
-    return [page for page in nav_pages(site) if page == "index.html" or page.startswith("question-")]
+    page on how the site is built, and the proof sources (the code, a click away on the site)."""
+    return [
+        page for page in nav_pages(site) if page not in LEFT_OUT and not page.startswith(LEFT_OUT_FOLDERS)
+    ]
 
 
 def assemble(site: Path) -> str:
