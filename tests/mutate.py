@@ -206,6 +206,11 @@ def commit() -> str:
     ).stdout.strip()
 
 
+def results_lines(work: Path) -> list[str]:
+    """Every judged mutant so far, from every shard's results file."""
+    return [line for f in sorted(work.glob("results-*.jsonl")) for line in f.read_text().splitlines()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seed", type=int, default=20261201)
@@ -222,9 +227,7 @@ def main() -> None:
     results_file = args.work / f"results-{index}-of-{count}.jsonl"
     head = commit()
     if not args.report_only:
-        done = set()
-        if results_file.exists():
-            done = {json.loads(line)["name"] for line in results_file.read_text().splitlines()}
+        done = {json.loads(line)["name"] for line in results_lines(args.work)}
         judge = Judge(args.work / f"{head[:10]}-shard-{index}-of-{count}")  # its own copies, per commit
         for position, mutant in enumerate(sample):
             if position % count != index or mutant.name in done:
@@ -240,13 +243,9 @@ def main() -> None:
             )
             with results_file.open("a", encoding="utf-8") as out:
                 out.write(json.dumps(result) + "\n")
-    results = [
-        json.loads(line)
-        for f in sorted(args.work.glob("results-*.jsonl"))
-        for line in f.read_text().splitlines()
-    ]
     wanted = {m.name for m in sample}
-    results = sorted((r for r in results if r["name"] in wanted), key=lambda r: r["name"])
+    unique = {r["name"]: r for r in map(json.loads, results_lines(args.work)) if r["name"] in wanted}
+    results = sorted(unique.values(), key=lambda r: r["name"])
     write_report(results, len(mutants), len(sample), args.seed, ROOT)
 
 

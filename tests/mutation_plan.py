@@ -35,9 +35,13 @@ def mathematics_modules(root: Path) -> list[str]:
 
 
 def draw_sample(mutants: list[Mutant], size: int, seed: int) -> list[Mutant]:
-    """A uniform sample without replacement from the sorted pool (independent of enumeration order)."""
+    """A uniform sample without replacement from the sorted pool (independent of enumeration order).
+
+    Kept in the order drawn, which is the order they are judged: a run stopped early has judged a
+    uniform sample of its own (a prefix), not the first modules in alphabetical order.
+    """
     pool = sorted(mutants)
-    return sorted(random.Random(seed).sample(pool, min(size, len(pool))))
+    return random.Random(seed).sample(pool, min(size, len(pool)))
 
 
 def snippet_imports(source: str) -> set[str]:

@@ -22,6 +22,7 @@ def test_sample_depends_on_seed_only_not_on_enumeration_order():
     first = draw_sample(mutants, 200, seed=1)
     assert first == draw_sample(list(reversed(mutants)), 200, seed=1)
     assert len(set(first)) == 200 and set(first) <= set(mutants)
+    assert first != sorted(first), "kept in the order drawn, so a partial run is a uniform sample too"
     assert first != draw_sample(mutants, 200, seed=2)
     assert len(draw_sample(mutants[:50], 200, seed=1)) == 50
 
