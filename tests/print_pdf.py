@@ -334,15 +334,17 @@ def _print(browser, url: str) -> bytes:
         )
         numbers: dict[str, int] = {}
         # The numbers have a fixed width, so writing them in moves nothing: the second print
-        # normally confirms the first. Print until the pages named are the pages found.
-        for _ in range(3):
-            pdf = page.pdf(prefer_css_page_size=True, print_background=True, outline=True, tagged=True)
+        # normally confirms the first. Print until the pages named are the pages found. The first
+        # print only counts pages: without tags and bookmarks (same layout, a fifth faster).
+        for attempt in range(3):
+            book = attempt > 0
+            pdf = page.pdf(prefer_css_page_size=True, print_background=True, outline=book, tagged=book)
             found = landing_pages(pdf)
             missing = sorted(set(targets) - set(found))
             if missing:
                 raise RuntimeError(f"no PDF destination for {missing[:5]} (and {len(missing)} in all)")
             found = {target: found[target] for target in targets}
-            if found == numbers:
+            if book and found == numbers:
                 return pdf
             numbers = found
             page.evaluate(WRITE_PAGE_NUMBERS, numbers)
