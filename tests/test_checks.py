@@ -343,3 +343,16 @@ def test_a_proof_page_is_excluded_from_search_and_prints_the_source_with_line_nu
     lines = source.count("\n")
     assert f'id="__codelineno-0-{lines}"' in text and f'id="__codelineno-0-{lines + 1}"' not in text
     assert "<h1>snippets/q5b_parameter_count.py</h1>" in text
+
+
+def test_a_comparison_over_nothing_fails(monkeypatch):
+    import sympy
+
+    assert not close([], [], atol=1.0).passed
+    assert not identity(sympy.Matrix([]), sympy.Matrix([])).passed
+
+    def proof():
+        return [equal(n, n) for n in cases("n", [])] + [equal(1, 1)]
+
+    result = _registered(monkeypatch, proof, "test.empty")
+    assert not result.passed and "the proof iterated no n at all" in result.report()

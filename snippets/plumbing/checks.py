@@ -451,10 +451,17 @@ def run(check_id: str) -> Result:
         _RUNNING.pop()
     if not outcomes:
         outcomes = (Outcome("error", "the proof compared nothing", "n/a", False),)
+    # A scope of no cases proves nothing: a proof whose loop ran over an empty collection fails.
+    empty = [scope for scope in iterated if isinstance(scope, Cases | Every) and not _covered(scope)]
+    outcomes += tuple(Outcome("error", f"the proof iterated {scope.text()}", "n/a", False) for scope in empty)
     result = Result(found, outcomes, iterated)
     if not result.passed:
         _report_failed(result)
     return result
+
+
+def _covered(scope: Scope) -> bool:
+    return bool(scope.used if isinstance(scope, Cases) else scope.items)
 
 
 def verify(check_id: str) -> Result:
@@ -573,6 +580,9 @@ def identity(lhs, rhs, what: str = "identity", *, scope: object = None) -> Outco
         else sympy.sympify(lhs) - sympy.sympify(rhs)
     )
     zero = difference.is_zero_matrix if isinstance(difference, sympy.MatrixBase) else difference == 0
+    if isinstance(difference, sympy.MatrixBase) and 0 in difference.shape:
+        return Outcome("symbolic", f"{what}: the matrices are empty, nothing to compare", "exact", False,
+                       symbolic(lhs, rhs) if scope is None else scope)
     shown = "0" if zero else _describe(difference)
     return Outcome(
         "symbolic",
@@ -593,6 +603,8 @@ def close(
         p for p in (f"atol {atol:g}" if atol else "", f"rtol {rtol:g}" if rtol else "") if p
     )
     computed, expected = np.asarray(computed, float), np.asarray(expected, float)
+    if computed.size == 0:
+        return Outcome("numeric", f"{what}: nothing to compare", tolerance, False, scope)
     if computed.shape != expected.shape:
         return Outcome(
             "numeric",
