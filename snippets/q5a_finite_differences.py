@@ -88,7 +88,7 @@ def _finite_differences():
        statement="The draft's single-example terms, and x read as the raw input, "
                  "fail the finite-difference test")
 def _source_formulas_fail():
-    n, d, seed = FD_CASES[1]
+    [(n, d, seed)] = cases("(batch, features, seed)", FD_CASES[1:2])
     x, gamma, beta, upstream = random_problem(n, d, seed)
     _, cache = batchnorm_forward(x, gamma, beta)
     pairs = analytic_and_numerical(n, d, seed)

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import sympy as sp
 
 from snippets.batchnorm import EPS
-from snippets.plumbing.checks import cases, check, equal, identity
+from snippets.plumbing.checks import cases, check, identity, symbolic
 from snippets.plumbing.values import scientific, value
 
 PAGE = "question-5/5a.md"
@@ -69,7 +69,8 @@ def in_the_batch(expression):
        statement=r"For every $m$, the derivatives of $\sum_c x_c$, $\sum_c x_c^2$ and $\sum_c g_c x_c$ "
                  r"with respect to $x_k$ are $1$, $2x_k$ and $g_k$")
 def derivatives_of_the_sums():
-    return [equal(in_the_batch(sp.diff(batch_sum(term), x[k])), expected, what=f"∂/∂x_k of Σ {term}")
+    return [identity(in_the_batch(sp.diff(batch_sum(term), x[k])), expected, what=f"∂/∂x_k of Σ {term}",
+                     scope=symbolic(sp.diff(batch_sum(term), x[k])))  # m stays free until the sum is done
             for term, expected in ((x[c], 1), (x[c] ** 2, 2 * x[k]), (g[c] * x[c], g[k]))]
 
 

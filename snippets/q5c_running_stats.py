@@ -249,7 +249,8 @@ def evaluation_in_training_mode_overwrites_the_statistics():
     weights = MOMENTUM * (1 - MOMENTUM) ** np.arange(TEST_BATCHES - 1, -1, -1)
     closed_form = (1 - MOMENTUM) ** TEST_BATCHES * run_["trained"] + weights @ run_["test_means"]
     return close(run_["after"], closed_form, rtol=1e-12,
-                 what=f"running mean after {TEST_BATCHES} test batches vs (1 − α)^K μ̂ + Σ α(1 − α)^(K−k) μ_k")
+                 what=f"running mean after {TEST_BATCHES} test batches vs (1 − α)^K μ̂ + Σ α(1 − α)^(K−k) μ_k",
+                 scope=samples(TEST_BATCHES, "test batches of one seeded run"))
 
 
 @value("q5c.test-batches", statement="test batches evaluated by mistake in training mode")

@@ -7,7 +7,17 @@ from functools import cache
 import numpy as np
 
 from snippets.batchnorm import EPS, batchnorm_forward, batchnorm_inference
-from snippets.plumbing.checks import above, at_most, cases, check, close, equal, holds, within_uncertainty
+from snippets.plumbing.checks import (
+    above,
+    at_most,
+    cases,
+    check,
+    close,
+    equal,
+    holds,
+    samples,
+    within_uncertainty,
+)
 from snippets.plumbing.values import Table, computed, value
 from snippets.q5c_layer import (
     BETA,
@@ -160,7 +170,7 @@ def a_batch_of_one_gives_beta():
     distinct = len(np.unique(infer[:, 0]))
     return [
         holds(bool(np.all(train == BETA)), f"training mode: all {len(inputs)} inputs give exactly β",
-              kind="exact"),
+              kind="exact", scope=samples(len(inputs), "random inputs")),
         equal(distinct, len(inputs), what="inference mode: different outputs for the different inputs"),
     ]
 
@@ -180,7 +190,8 @@ def batch_of_one_network_outputs():
     inputs = draw(np.random.default_rng(10), 20)
     plain = np.array([small_network(row[None, :], residual=False)[0, 0] for row in inputs])
     skip = np.array([small_network(row[None, :], residual=True)[0, 0] for row in inputs])
-    return [equal(len(np.unique(plain)), 1, what=f"distinct predictions of {len(inputs)} inputs, no skip"),
+    return [equal(len(np.unique(plain)), 1, what=f"distinct predictions of {len(inputs)} inputs, no skip",
+                  scope=samples(len(inputs), "random inputs")),
             equal(len(np.unique(skip)), len(inputs), what=f"distinct predictions of {len(inputs)} inputs, "
                                                            "with x + …")]
 
@@ -189,7 +200,7 @@ def batch_of_one_network_outputs():
        statement="With spatial dimensions a batch of one image is not degenerate: each channel is "
                  "normalized over its $H \times W$ positions")
 def one_image_is_enough():
-    channels, height, width = 3, 8, 8
+    [(channels, height, width)] = cases("image (C, H, W)", [(3, 8, 8)])
     noise = np.random.default_rng(11).normal(size=(channels, height, width))
     image = MU[:, None, None] + SIGMA[:, None, None] * noise
     positions = image.reshape(channels, -1).T  # (H·W, C): every position is a sample of its channel
@@ -228,7 +239,8 @@ def an_atypical_batch_is_recentred():
     inputs, train, infer = unrepresentative_batch()
     z = (inputs[:, 0].mean() - MU[0]) / SIGMA[0]
     return [
-        close(train.mean(axis=0), BETA, atol=1e-12, what="training mode: batch mean of the outputs vs β"),
+        close(train.mean(axis=0), BETA, atol=1e-12, what="training mode: batch mean of the outputs vs β",
+              scope=samples(len(inputs), f"largest of {SKEWED_POOL:,} draws")),
         above(float(infer[:, 0].mean()), float(BETA[0] + 1.5 * GAMMA[0]),
               what=f"inference mode: feature 1's mean output (β + 1.5 γ on the right; the inputs sit "
                    f"{z:.2f} σ above the training mean)"),

@@ -356,3 +356,11 @@ def test_a_comparison_over_nothing_fails(monkeypatch):
 
     result = _registered(monkeypatch, proof, "test.empty")
     assert not result.passed and "the proof iterated no n at all" in result.report()
+
+
+@pytest.mark.parametrize("found", ALL_CHECKS, ids=[f"{c.page}::{c.id}" for c in ALL_CHECKS])
+def test_every_check_states_its_scope(found):
+    """The box shows what a check covered, derived from its code (cases, symbols, samples, scope=)."""
+    result = run(found.id)
+    assert result.scope, f"{found.id} ({found.location}) states no scope: iterate with cases()/every(), " \
+        "or give its comparisons scope="
