@@ -190,19 +190,29 @@ def declared_checks() -> dict[str, str]:
     modules = sorted((ROOT / "snippets").glob("*.py"))
     trees = {m.stem: ast.parse(m.read_text(encoding="utf-8")) for m in modules}
     own = {name: _string_constants(tree) for name, tree in trees.items()}
+    # A page's own `check = partial(check, page=PAGE)` (4b): its page, for checks that import it.
+    bound = {name: own[name].get(node.value.keywords[0].value.id) for name, tree in trees.items()
+             for node in tree.body
+             if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["check"]
+             and isinstance(node.value, ast.Call) and getattr(node.value.func, "id", None) == "partial"
+             and [k.arg for k in node.value.keywords] == ["page"]
+             and isinstance(node.value.keywords[0].value, ast.Name)}
     found: dict[str, str] = {}
     for name, tree in trees.items():
         constants = dict(own[name])
+        default_page = bound.get(name)
         for node in tree.body:
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("snippets."):
                 source = own.get(node.module.removeprefix("snippets."), {})
                 constants |= {a.asname or a.name: source[a.name] for a in node.names if a.name in source}
+                if any(a.name == "check" for a in node.names):
+                    default_page = bound.get(node.module.removeprefix("snippets."), default_page)
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "check" and node.args):
                 continue
             pages = [k.value for k in node.keywords if k.arg == "page"]
             page = pages[0].value if pages and isinstance(pages[0], ast.Constant) else (
-                constants.get(pages[0].id) if pages and isinstance(pages[0], ast.Name) else None
+                constants.get(pages[0].id) if pages and isinstance(pages[0], ast.Name) else default_page
             )
             assert isinstance(node.args[0], ast.Constant) and page, (
                 f"{name}.py:{node.lineno}: a check whose id or page is computed"
