@@ -12,13 +12,16 @@ not collect it (its name does not start with `test_`). It prints, as medians of 
   since links to headings that blocks print have no target then); and the ratio build / floor;
 - what a reader downloads per page, as headless Chromium loads it from a local server: HTML,
   CSS, fonts, JavaScript (and the inline SVG within the HTML), raw and gzipped;
+- Lighthouse (pinned in package.json, tests/lighthouse.py) on every page: its mobile preset, the
+  site served gzipped; performance, accessibility, best practices, SEO and total blocking time;
 - a live-preview rebuild after a prose-only edit: `mkdocs serve` with EXEC_CACHE=1, as logged
   by MkDocs ("Documentation built in …"), and a warm-cache build in a fresh process for
   comparison;
 - the wall time of the whole test suite (`pytest`, run once unless `--test-runs` says more).
 
-Targets (from the issue): build within 1.3x its floor, no block over 1 s, every page under
-250 KB gzipped including fonts, the test suite under 3 minutes on a 2-core machine.
+Targets (from the issues): build within 1.3x its floor, no block over 1 s, every page under
+250 KB gzipped including fonts, Lighthouse performance >= 90 with total blocking time <= 200 ms on
+every page, the test suite under 3 minutes on a 2-core machine.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import lighthouse  # noqa: E402
 from browser import chromium_path, launch, serve  # noqa: E402
 from sitebuild import MKDOCS, ROOT, build_env, copy_project  # noqa: E402
 
@@ -359,6 +363,7 @@ def main() -> int:
     parser.add_argument("--test-runs", type=int, default=1, help="test-suite runs (0 to skip)")
     parser.add_argument("--edits", type=int, default=5, help="prose edits under mkdocs serve (0 to skip)")
     parser.add_argument("--no-pages", action="store_true", help="skip the page weights (no Chromium)")
+    parser.add_argument("--no-lighthouse", action="store_true", help="skip Lighthouse (no Chromium)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     if args.runs < 3:
@@ -434,6 +439,18 @@ def main() -> int:
                   f"{TARGET_PAGE_KB:g} KB: {verdict(worst < TARGET_PAGE_KB)}; with JS and the search "
                   f"index, at most {max(r['all_gz'] for r in rows) / KB:.1f} KB")
             report["pages"] = rows
+
+        if not args.no_lighthouse:
+            pages = sorted(p.relative_to(tmp_path / "site").as_posix()
+                           for p in (tmp_path / "site").rglob("*.html"))
+            scores = lighthouse.audit_site(tmp_path / "site", pages)
+            met = all(lighthouse.meets_target(s) for s in scores.values())
+            ok &= met
+            print("\nLighthouse (mobile preset, served gzipped from 127.0.0.1), one run per page")
+            lighthouse.print_table(scores)
+            print(f"  performance >= {lighthouse.TARGET_PERFORMANCE} and total blocking time <= "
+                  f"{lighthouse.TARGET_TBT_MS} ms on every page: {verdict(met)}")
+            report["lighthouse"] = scores
 
     if args.edits:
         preview = live_preview(args.edits)

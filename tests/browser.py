@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import os
 import shutil
 import sys
@@ -119,9 +120,15 @@ def shared_browser(request):
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    """Serves a directory, plus any in-memory documents given in `extra` (path -> bytes)."""
+    """Serves a directory, plus any in-memory documents given in `extra` (path -> bytes).
+
+    With `compress`, text files go out gzipped to a client that accepts it, as a web host
+    (GitHub Pages) sends them: Lighthouse measures the site as a reader would download it.
+    """
 
     extra: dict[str, bytes] = {}
+    compress = False
+    COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
     extensions_map = {
         **SimpleHTTPRequestHandler.extensions_map,
         ".js": "text/javascript",
@@ -132,11 +139,28 @@ class _QuietHandler(SimpleHTTPRequestHandler):
     }
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's API)
-        body = self.extra.get(urlsplit(self.path).path)
+        path = urlsplit(self.path).path
+        body = self.extra.get(path)
+        if body is None and self.compress and "gzip" in self.headers.get("Accept-Encoding", ""):
+            return self._send_gzipped()
         if body is None:
             return super().do_GET()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _send_gzipped(self) -> None:
+        local = Path(self.translate_path(self.path))
+        if local.is_dir():
+            local = local / "index.html"
+        if not local.is_file() or local.suffix not in self.COMPRESSIBLE:
+            return super().do_GET()
+        body = gzip.compress(local.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(local)))
+        self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -155,9 +179,11 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextlib.contextmanager
-def serve(directory: Path, extra: dict[str, bytes] | None = None) -> Iterator[str]:
+def serve(
+    directory: Path, extra: dict[str, bytes] | None = None, *, compress: bool = False
+) -> Iterator[str]:
     """Serve `directory` on 127.0.0.1 (a free port) in a thread; yields the base URL ending in /."""
-    handler = type("Handler", (_QuietHandler,), {"extra": dict(extra or {})})
+    handler = type("Handler", (_QuietHandler,), {"extra": dict(extra or {}), "compress": compress})
     server = _Server(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()

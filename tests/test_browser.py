@@ -3,7 +3,9 @@
 Every HTML page the build writes is opened and checked for what a reader meets: a clean load with
 nothing fetched from outside 127.0.0.1, math rendered by KaTeX, figures visible with alt text, both
 colour schemes legible (screenshots saved for a human to look at), a 375 px phone layout, site
-search, and an axe-core accessibility scan. Without Chromium these tests are skipped with a banner;
+search, and an axe-core accessibility scan; and for the reading itself: code blocks open on their
+result, no display formula clipped at 1280 px, tables that keep numbers whole, figure text large
+enough to read, boxes that scroll (and only those) reachable from the keyboard. Without Chromium these tests are skipped with a banner;
 under CI (CI=true) they fail instead.
 
 To stay fast, each page is opened twice (desktop, then phone) and everything is measured during
@@ -143,7 +145,7 @@ LEGIBILITY_PROBE = """() => {
 
 NARROW_PROBE = """() => {
   const vw = document.documentElement.clientWidth;
-  const allowed = el => el.closest(".math-display, .katex-display, pre, .highlight, .highlighttable");
+  const allowed = el => el.closest(".math-display, .katex-display, .exec-figure__scroll, pre, .highlight, .highlighttable");
   const classes = el => typeof el.className === "string" ? el.className.trim().split(/\\s+/) : [];
   const describe = el => [el.tagName.toLowerCase() + (el.id ? "#" + el.id : ""), ...classes(el)]
     .filter(Boolean).join(".");
@@ -172,6 +174,106 @@ NARROW_PROBE = """() => {
     problems.push(`${describe(el)} ${how} (right edge ${Math.round(box.right)} px)`);
   }
   return [...new Set(problems)].slice(0, 20);
+}"""
+
+# How a page reads, at the width it is opened at: tabs, display math, tables, figure text.
+READING_PROBE = """() => {
+  const article = document.querySelector("article");
+  const px = v => parseFloat(v) || 0;
+  const scrolls = el => el.scrollWidth > el.clientWidth + 1;
+  const out = {tabs: [], displays: [], tables: [], figureText: [], glyphOutlines: 0};
+
+  // Source|Result blocks: which tab is open, and how the labels look.
+  for (const set of article.querySelectorAll(".tabbed-set")) {
+    const labels = [...set.querySelectorAll(":scope > .tabbed-labels > label")];
+    const names = labels.map(l => l.textContent.trim());
+    if (!names.includes("Source") || !names.includes("Result")) continue;
+    const inputs = [...set.querySelectorAll(":scope > input")];
+    const open = inputs.findIndex(i => i.checked);
+    const decorations = labels.map(l => getComputedStyle(l.querySelector("a") || l).textDecorationLine);
+    inputs[open].focus();
+    const ring = getComputedStyle(labels[open]);
+    out.tabs.push({names, open: names[open], decorations,
+                   focusRing: ring.outlineStyle !== "none" && px(ring.outlineWidth) >= 1});
+    inputs[open].blur();
+  }
+
+  // Display math: clipped (scrolls) or not, a tab stop or not, its number in view.
+  for (const box of article.querySelectorAll(".math-display")) {
+    if (!box.checkVisibility()) continue;
+    const tag = box.querySelector(".katex-tag");
+    let tagVisible = null;
+    if (tag) {
+      const b = box.getBoundingClientRect(), r = tag.getBoundingClientRect();
+      tagVisible = r.left >= b.left - 1 && r.right <= b.right + 1;
+    }
+    const style = getComputedStyle(box);
+    out.displays.push({
+      tex: box.querySelector(".katex-mathml").textContent.slice(0, 70),
+      scrolls: scrolls(box), scrollWidth: box.scrollWidth, clientWidth: box.clientWidth,
+      tabStop: box.getAttribute("tabindex") === "0", tagVisible,
+      cue: style.backgroundImage.includes("gradient"),
+    });
+  }
+
+  // Tables: a number split across lines, an empty header, scrolling, cards.
+  const NUMBER = /[-+−]?\\d[\\d.,]*(?:e[-+−]?\\d+)?/g;
+  const lines = rects => new Set([...rects].filter(r => r.width > 0).map(r => Math.round(r.top))).size;
+  for (const table of article.querySelectorAll("table")) {
+    if (!table.checkVisibility()) continue;
+    const wrapped = [];
+    for (const cell of table.querySelectorAll("td, th")) {
+      for (const math of cell.querySelectorAll(".katex-html")) {
+        const bases = [...math.children].flatMap(c => [...c.getClientRects()]);
+        if (lines(bases) > 1) wrapped.push(cell.textContent.trim().slice(0, 40));
+      }
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT, {
+        acceptNode: n => n.parentElement.closest(".katex, .cell-label")
+          ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+      });
+      while (walker.nextNode()) {
+        const node = walker.currentNode;
+        for (const m of node.textContent.matchAll(NUMBER)) {
+          const range = document.createRange();
+          range.setStart(node, m.index);
+          range.setEnd(node, m.index + m[0].length);
+          if (lines(range.getClientRects()) > 1) wrapped.push(m[0]);
+        }
+      }
+    }
+    const box = table.closest(".md-typeset__scrollwrap") || table.parentElement;
+    const cards = table.getAttribute("data-cards") === "on";
+    // Would it fit as a table? Measured with the cards turned off, then put back.
+    let fitsAsTable = !scrolls(box);
+    if (cards) {
+      table.setAttribute("data-cards", "");
+      fitsAsTable = !scrolls(box);
+      table.setAttribute("data-cards", "on");
+    }
+    out.tables.push({
+      head: [...table.querySelectorAll("thead th")].map(th => th.textContent.trim()),
+      emptyHeaders: [...table.querySelectorAll("thead th")].filter(th => !th.textContent.trim()).length,
+      wrapped: [...new Set(wrapped)], scrolls: !cards && scrolls(box), cards, fitsAsTable,
+      tabStop: box.getAttribute("tabindex") === "0",
+    });
+  }
+
+  // Figure text as rendered: font size times the SVG's scale on screen.
+  for (const svg of article.querySelectorAll("figure svg")) {
+    const figure = svg.closest("figure").id;
+    svg.querySelectorAll("text, tspan").forEach(el => {
+      if (el.tagName === "text" && el.querySelector("tspan")) return;
+      if (!el.textContent.trim()) return;
+      const m = el.getScreenCTM();  // the drawing's scale on screen (rotated text too)
+      const size = px(getComputedStyle(el).fontSize) * Math.hypot(m.a, m.b);
+      out.figureText.push({figure, text: el.textContent.trim().slice(0, 30), size});
+    });
+    out.glyphOutlines += svg.querySelectorAll("defs path[id*='DejaVu'], defs path[id*='Cmr']").length;
+    const scroller = svg.closest(".exec-figure__scroll");
+    out.figureScroll = (out.figureScroll || []).concat([{figure, scrolls: scrolls(scroller),
+      tabStop: scroller.getAttribute("tabindex") === "0"}]);
+  }
+  return out;
 }"""
 
 # A figure's SVG holds thousands of paths that axe would walk for minutes in total; to axe only the
@@ -240,6 +342,8 @@ class Visit:
     def open(self, wait_until: str = "load"):
         self.page.goto(self.url, wait_until=wait_until)
         self.page.evaluate("document.fonts.ready.then(() => true)")
+        # docs/assets/a11y.js sets tab stops and phone cards in an animation frame after the fonts.
+        self.page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
         return self.page
 
     def close(self) -> None:
@@ -299,6 +403,7 @@ def _inspect(browser, base: str, page: str) -> Inspection:
         return found
     try:
         step("math", lambda: shown.evaluate(MATH_PROBE))
+        step("reading-desktop", lambda: shown.evaluate(READING_PROBE))
         step("figures", lambda: shown.evaluate(FIGURE_PROBE))
         step("scheme-initial", lambda: _scheme(shown))
         step("legible-light", lambda: shown.evaluate(LEGIBILITY_PROBE))
@@ -325,6 +430,7 @@ def _inspect(browser, base: str, page: str) -> Inspection:
         step("open-phone", phone.open)
         shown = phone.page
         step("narrow", lambda: shown.evaluate(NARROW_PROBE))
+        step("reading-phone", lambda: shown.evaluate(READING_PROBE))
         step("screenshot-phone", lambda: _screenshot(shown, page, "phone"))
         step("axe-phone", lambda: _axe(shown))
         found["load-errors"] += phone.errors
@@ -443,11 +549,103 @@ def test_accessibility_scan_finds_nothing_serious(inspected, page, scan):
     assert serious == [], "\n".join(serious)
 
 
+# The figure text a reader must be able to read (CSS px as rendered): the desktop page, a phone.
+MIN_FIGURE_TEXT_PX = {"desktop": 11, "phone": 9}
+WIDTHS = ["desktop", "phone"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_source_result_blocks_open_on_the_result(inspected, page):
+    """The result the prose talks about shows first; tab labels are controls, not links."""
+    for tabs in inspected(page)["reading-desktop"]["tabs"]:
+        assert tabs["open"] == "Result", f"a Source|Result block opens on {tabs['open']}: {tabs['names']}"
+        assert set(tabs["decorations"]) == {"none"}, f"tab labels are underlined: {tabs['decorations']}"
+        assert tabs["focusRing"], "the focused tab has no visible focus ring"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_display_formula_is_clipped_at_desktop_width(inspected, page):
+    """At 1280 px every display formula fits its column: none needs scrolling to be read."""
+    clipped = [f"{d['tex']!r} ({d['scrollWidth']} px in {d['clientWidth']} px)"
+               for d in inspected(page)["reading-desktop"]["displays"] if d["scrolls"]]
+    assert clipped == [], "display formulas clipped at 1280 px:\n" + "\n".join(clipped)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("page", PAGES)
+def test_only_boxes_that_scroll_are_tab_stops(inspected, page, width):
+    """A display, table or figure box is a keyboard tab stop exactly when it scrolls sideways;
+    one that scrolls shows that it does (edge shadows) and keeps its equation number in view."""
+    found = inspected(page)[f"reading-{width}"]
+    problems = []
+    for d in found["displays"]:
+        if d["tabStop"] != d["scrolls"]:
+            problems.append(f"display {d['tex']!r}: scrolls={d['scrolls']} but tab stop={d['tabStop']}")
+        if d["scrolls"] and not d["cue"]:
+            problems.append(f"display {d['tex']!r} scrolls without a cue")
+        if d["tagVisible"] is False:
+            problems.append(f"display {d['tex']!r}: its equation number is out of view")
+    for table in found["tables"]:
+        if table["tabStop"] != table["scrolls"]:
+            problems.append(f"table {table['head']}: scrolls={table['scrolls']}, tab stop={table['tabStop']}")
+    for figure in found.get("figureScroll", []):
+        if figure["tabStop"] != figure["scrolls"]:
+            problems.append(f"{figure['figure']}: scrolls={figure['scrolls']}, tab stop={figure['tabStop']}")
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_tables_keep_numbers_whole_and_stay_tables_where_they_fit(inspected, page):
+    """Desktop: no number breaks across lines, no table scrolls, no header cell is empty.
+    Phone: a table becomes cards only if it cannot fit the screen as a table."""
+    problems = []
+    for table in inspected(page)["reading-desktop"]["tables"]:
+        if table["wrapped"]:
+            problems.append(f"desktop: {table['head']} breaks numbers across lines: {table['wrapped']}")
+        if table["scrolls"]:
+            problems.append(f"desktop: {table['head']} is wider than the column")
+        if table["emptyHeaders"]:
+            problems.append(f"{table['head']} has {table['emptyHeaders']} empty header cell(s)")
+    for table in inspected(page)["reading-phone"]["tables"]:
+        if table["cards"] and table["fitsAsTable"]:
+            problems.append(f"phone: {table['head']} fits as a table but is shown as cards")
+        if not table["cards"] and not table["fitsAsTable"] and table["head"]:
+            problems.append(f"phone: {table['head']} does not fit and scrolls instead of becoming cards")
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("page", PAGES)
+def test_figure_text_is_large_enough_to_read(inspected, page, width):
+    """Every text of every figure, as rendered (font size times the drawing's scale), is at least
+    11 px on the desktop page and 9 px on a phone; text is SVG text, not glyph outlines."""
+    found = inspected(page)[f"reading-{width}"]
+    minimum = MIN_FIGURE_TEXT_PX[width]
+    small = sorted({f"{t['figure']}: {t['text']!r} at {t['size']:.1f} px"
+                    for t in found["figureText"] if t["size"] < minimum - 0.05})
+    assert small == [], f"figure text under {minimum} px at {width} width:\n" + "\n".join(small[:20])
+    assert found["glyphOutlines"] == 0, "figures draw text as glyph outlines (svg.fonttype 'path')"
+
+
 SEARCHES = [
     # (what a reader types, the pages it must list (the first is followed), a phrase it must contain)
     ("saddle", ["question-4/4c.html", "question-4/4b.html"], "saddle"),
     ("running mean", ["question-5/5c.html"], "running mean"),
+    ("running variance", ["question-5/5c.html"], "running variance"),
 ]
+
+
+# The text from a heading to the next heading of the same or a higher level.
+SECTION_TEXT = """id => {
+  const heading = document.getElementById(id);
+  const level = Number(heading.tagName.slice(1));
+  let text = "";
+  for (let el = heading.nextElementSibling; el; el = el.nextElementSibling) {
+    if (/^H[1-6]$/.test(el.tagName) && Number(el.tagName.slice(1)) <= level) break;
+    text += " " + el.innerText;
+  }
+  return text;
+}"""
 
 
 @pytest.mark.parametrize(("query", "targets", "phrase"), SEARCHES, ids=[s[0] for s in SEARCHES])
@@ -472,10 +670,17 @@ def test_search_finds_the_right_page(browser, site_url, query, targets, phrase):
             assert pages.index(target) < 5, f"{target} is not among the first five results: {pages}"
         target = targets[0]
         rank = found.index(target)
+        # The first result for the page leads to the section that says it, not to a list of
+        # references or checks that repeats the words.
+        section = urlsplit(hrefs[rank]).fragment
+        assert section not in {"references", "checks-on-this-page"}, f"{query!r} leads to #{section}"
         links.nth(rank).click()
         shown.wait_for_url(re.compile(re.escape(site_url + target)))
         text = shown.locator("article").inner_text().lower()
         assert phrase in text, f"{target} does not mention {phrase!r}"
+        if section:  # the section the result names holds the phrase, before the next heading
+            said = shown.evaluate(SECTION_TEXT, section).lower()
+            assert phrase in said, f"#{section} of {target} does not say {phrase!r}"
         # search.highlight marks the searched words on the page the result leads to.
         marked = " ".join(shown.locator("article mark").all_inner_texts()).lower()
         assert any(word in marked for word in query.split()), "the searched words are not highlighted"

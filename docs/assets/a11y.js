@@ -1,5 +1,5 @@
-// Theme fixes for readers of assistive technology, found by the axe-core scan in
-// tests/test_browser.py. Only attributes are set; nothing is fetched or rendered.
+// Theme fixes for readers of assistive technology (found by the axe-core scan in
+// tests/test_browser.py) and for phones. Only attributes are set; nothing is fetched or rendered.
 
 (() => {
   // Material's search dialog has role="dialog" but no name (axe-core: aria-dialog-name).
@@ -8,20 +8,54 @@
     dialog.setAttribute("aria-label", field ? field.getAttribute("aria-label") : "Search");
   }
 
-  // A table too wide for the screen scrolls sideways in Material's wrapper: let the keyboard
-  // reach it, as Material does for wide code blocks (axe-core: scrollable-region-focusable).
-  // Display math does this itself (snippets/plumbing/katex_math.py).
+  // Widths are read in one pass and attributes written in the next, so each step lays the page
+  // out once; the steps run on load, when web fonts arrive and when the window's width changes
+  // (a ResizeObserver on the page would lay it out again on every change of its height).
+
+  // On a phone, a table that cannot fit the screen as a table becomes one card per row (the
+  // stylesheet's table[data-cards="on"]; labels by snippets/plumbing/table_cards.py); one that
+  // fits stays a table.
+  const phone = window.matchMedia("(max-width: 44.9375em)");
+  const cards = () => {
+    const tables = [...document.querySelectorAll(".md-typeset table[data-cards]")];
+    tables.forEach(table => table.setAttribute("data-cards", ""));
+    if (!phone.matches) return;
+    const wide = tables.map(table => {
+      const box = table.closest(".md-typeset__scrollwrap") || table.parentElement;
+      return box.scrollWidth > box.clientWidth + 1;
+    });
+    tables.forEach((table, i) => { if (wide[i]) table.setAttribute("data-cards", "on"); });
+  };
+
+  // A table, display formula or figure too wide for its box scrolls sideways: the keyboard must
+  // reach it (axe-core: scrollable-region-focusable), and only then: a box that shows its whole
+  // content is no tab stop.
+  const BOXES = ".md-typeset__scrollwrap, .math-display, .exec-figure__scroll";
   const reachable = () => {
-    for (const box of document.querySelectorAll(".md-typeset__scrollwrap")) {
-      if (box.scrollWidth > box.clientWidth + 1) box.setAttribute("tabindex", "0");
+    const boxes = [...document.querySelectorAll(BOXES)];
+    const wide = boxes.map(box => box.scrollWidth > box.clientWidth + 1);
+    boxes.forEach((box, i) => {
+      if (wide[i]) box.setAttribute("tabindex", "0");
       else box.removeAttribute("tabindex");
-    }
+    });
+  };
+
+  let pending = 0;
+  const schedule = () => {
+    cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(() => { cards(); reachable(); });
   };
   // Material wraps the tables after this script runs; its document$ observable says when.
   if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(() => setTimeout(reachable));
+    window.document$.subscribe(schedule);
   } else {
-    reachable();
+    schedule();
   }
-  if ("ResizeObserver" in window) new ResizeObserver(reachable).observe(document.body);
+  if (document.fonts) document.fonts.ready.then(schedule);
+  let width = window.innerWidth;
+  window.addEventListener("resize", () => {
+    if (window.innerWidth === width) return;
+    width = window.innerWidth;
+    schedule();
+  });
 })();

@@ -314,7 +314,9 @@ def page_summary() -> str:
         parts.append(
             f'<p class="exec-summary__kind">Stated numbers, computed by code</p><ul>{number_items}</ul>'
         )
-    return f'<details class="success exec-summary" id="checks-on-this-page">{"".join(parts)}</details>'
+    # Left out of site search: its statements repeat the page's own sentences.
+    return (f'<details class="success exec-summary" id="checks-on-this-page" data-search-exclude>'
+            f'{"".join(parts)}</details>')
 
 
 def _page_titles(docs_dir: Path) -> dict[str, str]:

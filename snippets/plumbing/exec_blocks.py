@@ -171,6 +171,10 @@ def formatter(
     """
     current = page()
     line = _line_of(current, source)
+    # The site's rule: a Source|Result block opens on the result the prose talks about; the code
+    # is one click away, in the second tab.
+    if options.get("source") == "tabbed-left":
+        options["source"] = "tabbed-right"
     if not options.get("id"):
         options["id"] = f"{current.label}:{line}" if line else current.label
     if line:

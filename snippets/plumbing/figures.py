@@ -11,6 +11,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 from snippets.plumbing.page_context import page  # noqa: E402
 from snippets.plumbing.xref import figure_number  # noqa: E402
@@ -23,7 +24,11 @@ PALETTE = ["#3b8fd9", "#c77c00", "#1f9a7a", "#d55e00", "#b26fce", "#808080"]
 
 STYLE = {
     "svg.hashsalt": "executed-ml-solutions",
-    "svg.fonttype": "path",
+    # Text stays text (selectable, searchable, a tenth of the elements glyph outlines need), laid
+    # out with the DejaVu Sans metrics matplotlib ships; the page names the fonts to draw it with.
+    "svg.fonttype": "none",
+    "font.family": "DejaVu Sans",
+    "mathtext.fontset": "dejavusans",
     "font.size": 10,
     "text.color": INK,
     "axes.edgecolor": INK,
@@ -44,6 +49,13 @@ STYLE = {
 }
 matplotlib.rcParams.update(STYLE)
 
+# The width of the text column at a 1280 px wide window (Material's layout), in CSS px: a figure is
+# drawn at this width on the desktop page, scaled from its own size.
+DESKTOP_COLUMN_PX = 688
+# The smallest text a reader meets in a figure, in CSS px: on the desktop page, and on a phone,
+# where a figure too wide to keep it at that size scrolls sideways instead of shrinking further.
+MIN_TEXT_PX, MIN_PHONE_TEXT_PX = 11, 9
+
 
 def new_figure(width: float = 6.4, height: float = 3.6, **subplots) -> tuple[Figure, object]:
     """A styled figure and its axes (no pyplot state, so nothing leaks between blocks)."""
@@ -55,14 +67,51 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+def _legible(fig: Figure) -> float:
+    """Enlarge any text that would render under MIN_TEXT_PX on the desktop page; its smallest size.
+
+    Sizes are in the SVG's own units (points of the figure), which the page scales to the column.
+    Tick labels are raised through their axis (new ticks copy its settings), contour labels
+    through their contour set (they are not children of the axes).
+    """
+    smallest_allowed = MIN_TEXT_PX * fig.get_figwidth() * 72 / DESKTOP_COLUMN_PX
+    for axes in fig.axes:
+        for axis in (axes.xaxis, axes.yaxis, getattr(axes, "zaxis", None)):
+            if axis is None:
+                continue
+            labels = axis.get_ticklabels(which="both")
+            if labels and min(label.get_fontsize() for label in labels) < smallest_allowed:
+                axis.set_tick_params(which="both", labelsize=smallest_allowed)
+    fig.draw_without_rendering()  # makes every tick label and contour label, to be measured
+    texts = list(fig.findobj(Text))
+    for contours in fig.findobj(lambda artist: hasattr(artist, "labelTexts")):
+        texts += contours.labelTexts
+    sizes = []
+    for text in texts:
+        if not text.get_visible() or not text.get_text().strip():
+            continue
+        if text.get_fontsize() < smallest_allowed:
+            text.set_fontsize(smallest_allowed)
+        sizes.append(text.get_fontsize())
+    return min(sizes, default=smallest_allowed)
+
+
 def svg_markup(fig: Figure, *, figure_id: str, title: str, description: str) -> str:
     """The figure as an SVG string: no date, ids namespaced by `figure_id`, title and desc first."""
     buffer = io.StringIO()
+    smallest = _legible(fig)
     with matplotlib.rc_context(STYLE):
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]  # drop the XML prolog and DOCTYPE: this is inline HTML
     svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.DOTALL)
+    # RDF metadata (format, type) is not valid in HTML's SVG; the title and desc below describe it.
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)
+    # The fonts are named once, by the site's stylesheet (.exec-figure__svg), not on every text.
+    svg = re.sub(r"font-family: [^;\"]*;? ?", "", svg)
+    # On a phone the figure keeps at least this width (its smallest text at MIN_PHONE_TEXT_PX).
+    width_units = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg)[1])
+    phone_width = round(MIN_PHONE_TEXT_PX * width_units / smallest)
     prefix = _slug(figure_id)
     svg = re.sub(r'id="([^"]+)"', rf'id="{prefix}-\1"', svg)
     svg = re.sub(r'(xlink:href|href)="#([^"]+)"', rf'\1="#{prefix}-\2"', svg)
@@ -72,7 +121,8 @@ def svg_markup(fig: Figure, *, figure_id: str, title: str, description: str) -> 
     title_id, desc_id = f"{prefix}-title", f"{prefix}-desc"
     svg = re.sub(
         r"<svg ",
-        f'<svg role="img" aria-labelledby="{title_id} {desc_id}" class="exec-figure__svg" ',
+        f'<svg role="img" aria-labelledby="{title_id} {desc_id}" class="exec-figure__svg" '
+        f'style="--phone-width: {phone_width}px" ',
         svg,
         count=1,
     )
@@ -110,7 +160,7 @@ def figure_html(
     svg = svg_markup(fig, figure_id=name, title=title, description=description)
     anchor = label if label is not None else f"fig-{_slug(figure_id)}"
     return (
-        f'<figure class="exec-figure" id="{anchor}">{svg}'
+        f'<figure class="exec-figure" id="{anchor}"><div class="exec-figure__scroll">{svg}</div>'
         f'<figcaption><span class="exec-figure__number">Figure {number}.</span> '
         f"{html.escape(caption)}</figcaption></figure>"
     )

@@ -62,7 +62,54 @@ def render(tex: str, *, display: bool) -> str:
     )
     if "error" in result:
         raise KatexError(result["error"])
-    return result["html"]
+    return tidy(result["html"])
+
+
+# KaTeX's MathML keeps the TeX source in an <annotation>: screen readers speak the MathML itself,
+# and search would index each formula three times (MathML, TeX, glyphs: "C2C^2C2").
+ANNOTATION = re.compile(r'<semantics>(.*?)<annotation encoding="application/x-tex">.*?</annotation></semantics>', re.S)
+# `\lambda_{\max}`: KaTeX puts the operator's invisible function application inside the script,
+# one child too many for <msub>/<msup> (Nu HTML checker); a <mrow> makes it one argument.
+SCRIPT_OPERATOR = re.compile(r"<mi>(\w+)</mi><mo>\u2061</mo>(?=</msub>|</msup>)")
+# KaTeX writes `height:-0.43em` for some scripts; browsers drop a negative height (it is invalid
+# CSS, so the checker flags it), so removing it changes nothing on screen.
+NEGATIVE_HEIGHT = re.compile(r"height:-[\d.]+em;?")
+
+
+def tidy(rendered: str) -> str:
+    """KaTeX's output, valid HTML and indexed once by search (MathML text only)."""
+    rendered = ANNOTATION.sub(r"\1", rendered)
+    rendered = SCRIPT_OPERATOR.sub(lambda m: f"<mrow><mi>{m[1]}</mi><mo>\u2061</mo></mrow>", rendered)
+    rendered = NEGATIVE_HEIGHT.sub("", rendered).replace(' style=""', "")
+    return _glyphs_out_of_search(rendered)
+
+
+GLYPHS_OPEN = '<span class="katex-html" aria-hidden="true">'
+GLYPHS_TAG = "katex-glyphs"
+SPAN = re.compile(r"<span\b|</span>")
+
+
+def _glyphs_out_of_search(rendered: str) -> str:
+    """Hide KaTeX's glyphs from search, as they are hidden from screen readers (aria-hidden).
+
+    Material's search skips an element marked data-search-exclude only until the first closing
+    tag of the same name inside it, so the glyphs' outer <span> becomes a custom element of its
+    own name (KaTeX's stylesheet selects it by class, not by tag).
+    """
+    start = rendered.find(GLYPHS_OPEN)
+    if start < 0:
+        return rendered
+    depth = 0
+    for tag in SPAN.finditer(rendered, start):
+        depth += 1 if tag[0] == "<span" else -1
+        if depth == 0:
+            end = tag.start()
+            break
+    else:
+        raise KatexError("unbalanced <span> in KaTeX's output")
+    opening = f'<{GLYPHS_TAG} class="katex-html" aria-hidden="true" data-search-exclude>'
+    return (rendered[:start] + opening + rendered[start + len(GLYPHS_OPEN) : end]
+            + f"</{GLYPHS_TAG}>" + rendered[end + len("</span>") :])
 
 
 class _RenderMath(Postprocessor):
@@ -80,8 +127,8 @@ class _RenderMath(Postprocessor):
                             line=failures.line_in_page(formula), kind="formula")
             return f'<span class="katex-error">{html.escape(tex)}</span>'
         if display:
-            # Focusable, so a formula wider than a small screen can be scrolled from the keyboard.
-            return f'<div class="math-display" tabindex="0">{rendered}</div>'
+            # docs/assets/a11y.js makes a display a tab stop only while it is too wide to show whole.
+            return f'<div class="math-display">{rendered}</div>'
         return rendered
 
 
