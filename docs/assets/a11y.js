@@ -52,10 +52,16 @@
     schedule();
   }
   if (document.fonts) document.fonts.ready.then(schedule);
+  // A width that holds for a moment: a window being dragged, or a screenshot tool's passing
+  // change of size, would otherwise have the whole page laid out at every intermediate width.
   let width = window.innerWidth;
+  let settling = 0;
   window.addEventListener("resize", () => {
-    if (window.innerWidth === width) return;
-    width = window.innerWidth;
-    schedule();
+    clearTimeout(settling);
+    settling = setTimeout(() => {
+      if (window.innerWidth === width) return;
+      width = window.innerWidth;
+      schedule();
+    }, 200);
   });
 })();

@@ -90,10 +90,20 @@ def _legible(fig: Figure) -> float:
     for text in texts:
         if not text.get_visible() or not text.get_text().strip():
             continue
-        if text.get_fontsize() < smallest_allowed:
-            text.set_fontsize(smallest_allowed)
-        sizes.append(text.get_fontsize())
+        # Mathtext sets a script (10⁻³) at 70 % of the text's size, a script's script (e^{−θn²})
+        # at 70 % of that.
+        content = text.get_text()
+        depth = 2 if NESTED_SCRIPTS.search(content) else 1 if SCRIPTS.search(content) else 0
+        scale = MATHTEXT_SCRIPT**depth
+        if text.get_fontsize() * scale < smallest_allowed:
+            text.set_fontsize(smallest_allowed / scale)
+        sizes.append(text.get_fontsize() * scale)
     return min(sizes, default=smallest_allowed)
+
+
+MATHTEXT_SCRIPT = 0.7  # matplotlib's mathtext SHRINK_FACTOR (one level of scripts)
+SCRIPTS = re.compile(r"\$[^$]*[_^][^$]*\$")
+NESTED_SCRIPTS = re.compile(r"\$[^$]*[_^]\{[^{}$]*[_^][^$]*\$")
 
 
 def svg_markup(fig: Figure, *, figure_id: str, title: str, description: str) -> str:

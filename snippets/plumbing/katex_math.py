@@ -69,8 +69,9 @@ def render(tex: str, *, display: bool) -> str:
 # and search would index each formula three times (MathML, TeX, glyphs: "C2C^2C2").
 ANNOTATION = re.compile(r'<semantics>(.*?)<annotation encoding="application/x-tex">.*?</annotation></semantics>', re.S)
 # `\lambda_{\max}`: KaTeX puts the operator's invisible function application inside the script,
-# one child too many for <msub>/<msup> (Nu HTML checker); a <mrow> makes it one argument.
-SCRIPT_OPERATOR = re.compile(r"<mi>(\w+)</mi><mo>\u2061</mo>(?=</msub>|</msup>)")
+# one child too many for <msub>/<msup>/<msubsup> (Nu HTML checker); a <mrow> makes the name and its
+# application one argument (harmless where they stand in a row anyway).
+SCRIPT_OPERATOR = re.compile(r"<mi>(\w+)</mi><mo>\u2061</mo>")
 # KaTeX writes `height:-0.43em` for some scripts; browsers drop a negative height (it is invalid
 # CSS, so the checker flags it), so removing it changes nothing on screen.
 NEGATIVE_HEIGHT = re.compile(r"height:-[\d.]+em;?")

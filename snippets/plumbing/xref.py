@@ -27,6 +27,7 @@ from markdown import Extension, Markdown
 from markdown.inlinepatterns import InlineProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
+from mkdocs.utils.meta import get_data
 
 from snippets.plumbing import failures
 from snippets.plumbing.page_context import is_page_conversion, page
@@ -232,7 +233,10 @@ def site_index(docs_dir: Path) -> SiteIndex:
     pages: dict[str, PageLabels] = {}
     targets: dict[str, list[Target]] = {}
     for name, _, _ in signature:
-        parsed = parse_page((docs_dir / name).read_text(encoding="utf-8"), name)
+        # Without the front matter, as MkDocs hands the page to Markdown: the same line numbers
+        # as the page's own scan, so a label is not taken for a second one a few lines away.
+        markdown, _ = get_data((docs_dir / name).read_text(encoding="utf-8"))
+        parsed = parse_page(markdown, name)
         pages[name] = parsed
         for target in parsed.targets:
             targets.setdefault(target.label, []).append(target)
