@@ -339,8 +339,10 @@ class Visit:
     def open(self, wait_until: str = "load"):
         self.page.goto(self.url, wait_until=wait_until)
         self.page.evaluate("document.fonts.ready.then(() => true)")
-        # docs/assets/a11y.js sets tab stops and phone cards in an animation frame after the fonts.
+        # docs/assets/a11y.js sets phone cards in an animation frame after the fonts, then tab stops
+        # a few boxes at a time while the browser is idle; it marks the page when done.
         self.page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        self.page.wait_for_selector("html[data-boxes-measured]", state="attached")
         return self.page
 
     def close(self) -> None:

@@ -29,15 +29,28 @@
 
   // A table, display formula or figure too wide for its box scrolls sideways: the keyboard must
   // reach it (axe-core: scrollable-region-focusable), and only then: a box that shows its whole
-  // content is no tab stop.
+  // content is no tab stop. Boxes are measured a few at a time while the browser is idle: off
+  // screen they are not laid out (content-visibility in site.css) until something asks.
   const BOXES = ".md-typeset__scrollwrap, .math-display, .exec-figure__scroll";
+  const BATCH = 16;
+  const idle = window.requestIdleCallback || (callback => setTimeout(callback, 1));
+  let run = 0;
   const reachable = () => {
+    const current = ++run;
     const boxes = [...document.querySelectorAll(BOXES)];
-    const wide = boxes.map(box => box.scrollWidth > box.clientWidth + 1);
-    boxes.forEach((box, i) => {
-      if (wide[i]) box.setAttribute("tabindex", "0");
-      else box.removeAttribute("tabindex");
-    });
+    document.documentElement.removeAttribute("data-boxes-measured");
+    const step = start => {
+      if (current !== run) return;  // a newer pass started
+      const batch = boxes.slice(start, start + BATCH);
+      const wide = batch.map(box => box.scrollWidth > box.clientWidth + 1);
+      batch.forEach((box, i) => {
+        if (wide[i]) box.setAttribute("tabindex", "0");
+        else box.removeAttribute("tabindex");
+      });
+      if (start + BATCH < boxes.length) idle(() => step(start + BATCH));
+      else document.documentElement.setAttribute("data-boxes-measured", "");  // for the tests
+    };
+    idle(() => step(0));
   };
 
   let pending = 0;

@@ -49,9 +49,9 @@ STYLE = {
 }
 matplotlib.rcParams.update(STYLE)
 
-# The width of the text column at a 1280 px wide window (Material's layout), in CSS px: a figure is
-# drawn at this width on the desktop page, scaled from its own size.
-DESKTOP_COLUMN_PX = 688
+# The width a figure is drawn at on the desktop page (a 1280 px window), in CSS px: the text column
+# is 688 px, a note or details box in it 662 px; a margin below both, so text anywhere clears it.
+DESKTOP_COLUMN_PX = 640
 # The smallest text a reader meets in a figure, in CSS px: on the desktop page, and on a phone,
 # where a figure too wide to keep it at that size scrolls sideways instead of shrinking further.
 MIN_TEXT_PX, MIN_PHONE_TEXT_PX = 11, 9
