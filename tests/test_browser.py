@@ -5,8 +5,8 @@ nothing fetched from outside 127.0.0.1, math rendered by KaTeX, figures visible 
 colour schemes legible (screenshots saved for a human to look at), a 375 px phone layout, site
 search, and an axe-core accessibility scan; and for the reading itself: code blocks open on their
 result, no display formula clipped at 1280 px, tables that keep numbers whole, figure text large
-enough to read, boxes that scroll (and only those) reachable from the keyboard. Without Chromium these tests are skipped with a banner;
-under CI (CI=true) they fail instead.
+enough to read, boxes that scroll (and only those) reachable from the keyboard. Without Chromium
+these tests are skipped with a banner; under CI (CI=true) they fail instead.
 
 To stay fast, each page is opened twice (desktop, then phone) and everything is measured during
 those two visits; the tests below then judge one aspect each from what was measured.
@@ -145,7 +145,8 @@ LEGIBILITY_PROBE = """() => {
 
 NARROW_PROBE = """() => {
   const vw = document.documentElement.clientWidth;
-  const allowed = el => el.closest(".math-display, .katex-display, .exec-figure__scroll, pre, .highlight, .highlighttable");
+  const allowed = el => el.closest(
+    ".math-display, .katex-display, .exec-figure__scroll, pre, .highlight, .highlighttable");
   const classes = el => typeof el.className === "string" ? el.className.trim().split(/\\s+/) : [];
   const describe = el => [el.tagName.toLowerCase() + (el.id ? "#" + el.id : ""), ...classes(el)]
     .filter(Boolean).join(".");

@@ -7,8 +7,8 @@ import re
 from urllib.parse import urlsplit
 
 import yaml
-from bs4 import BeautifulSoup
 from browser import nav_pages
+from bs4 import BeautifulSoup
 from sitebuild import ROOT
 
 # What mkdocs.yml's site_url is when SITE_URL is not set (local builds and these tests).

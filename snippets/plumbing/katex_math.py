@@ -67,7 +67,9 @@ def render(tex: str, *, display: bool) -> str:
 
 # KaTeX's MathML keeps the TeX source in an <annotation>: screen readers speak the MathML itself,
 # and search would index each formula three times (MathML, TeX, glyphs: "C2C^2C2").
-ANNOTATION = re.compile(r'<semantics>(.*?)<annotation encoding="application/x-tex">.*?</annotation></semantics>', re.S)
+ANNOTATION = re.compile(
+    r'<semantics>(.*?)<annotation encoding="application/x-tex">.*?</annotation></semantics>', re.S
+)
 # `\lambda_{\max}`: KaTeX puts the operator's invisible function application inside the script,
 # one child too many for <msub>/<msup>/<msubsup> (Nu HTML checker); a <mrow> makes the name and its
 # application one argument (harmless where they stand in a row anyway).
