@@ -11,7 +11,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = Path(sys.executable).parent / "mkdocs"
-COPIED = ("docs", "snippets", "tests", "mkdocs.yml", "pyproject.toml", "requirements.lock", "node_modules")
+COPIED = (
+    "docs", "snippets", "tests", "overrides", "mkdocs.yml", "pyproject.toml", "requirements.lock",
+    "node_modules",
+)
 
 
 def build_env() -> dict[str, str]:
