@@ -125,14 +125,24 @@ def module_tests(root: Path, module: str) -> list[str]:
 
 
 def headings_only(markdown: str) -> str:
-    """A stand-in for a page that is not judged: its headings (and their anchors), nothing executed."""
-    kept, fenced = [], False
+    """A stand-in for a page that is not judged: its headings and display equations (their labels, so
+    links and cross-references into it resolve), nothing executed."""
+    kept, fenced, in_math = [], False, False
     for line in markdown.splitlines():
-        if FENCE.match(line):
+        bare = line.strip()
+        if FENCE.match(line) and not in_math:
             fenced = not fenced
-        elif not fenced and line.startswith("#"):
-            kept.append(line)
-    return "\n\n".join(kept) + "\n"
+        elif fenced:
+            continue
+        elif bare.startswith("$$") or in_math:
+            kept.append(bare if in_math or bare.count("$$") < 2 else bare + "\n")
+            if bare.startswith("$$") and bare.count("$$") == 1:
+                in_math = not in_math
+            if not in_math:
+                kept[-1] += "\n"
+        elif line.startswith("#"):
+            kept.append(line + "\n")
+    return "\n".join(kept).replace("\n\n\n", "\n\n") + "\n"
 
 
 def keep_only_pages(project: Path, pages: list[str]) -> None:

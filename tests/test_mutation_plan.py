@@ -72,6 +72,9 @@ def test_module_tests_use_the_prefix_before_the_first_underscore(tmp_path):
     assert module_tests(tmp_path, "snippets/q9a_symbolic.py") == ["tests/test_q9a.py", "tests/test_q9a_x.py"]
 
 
-def test_headings_only_keeps_headings_outside_code_fences():
-    page = "# Title\ntext\n```python\n# a comment\n```\n## Part {#sec-part}\n"
-    assert headings_only(page) == "# Title\n\n## Part {#sec-part}\n"
+def test_stand_in_keeps_headings_and_labelled_equations_outside_code_fences():
+    page = (
+        "# Title\ntext\n```python\n# a comment\n```\n## Part {#sec-part}\n"
+        "    $$\n    x = 1\n    $$ {#eq-x}\nmore text $y$\n"
+    )
+    assert headings_only(page) == "# Title\n\n## Part {#sec-part}\n\n$$\nx = 1\n$$ {#eq-x}\n\n"
