@@ -101,9 +101,11 @@ def site_difference(baseline: Path, mutant: Path, limit: int = 30) -> str:
     lines = [f"changed files: {', '.join(changed)}"]
     first = changed[0]
     if first in old and first in new:
-        clip = [line[:240] for line in old[first].decode(errors="replace").splitlines()]
-        clop = [line[:240] for line in new[first].decode(errors="replace").splitlines()]
-        lines += list(difflib.unified_diff(clip, clop, first, first, n=0, lineterm=""))[2 : 2 + limit]
+        # One tag per line: HTML lines (inline SVG, tables) are too long to show whole.
+        before, after = (text.decode(errors="replace").replace(">", ">\n").splitlines() for text in
+                         (old[first], new[first]))
+        diff = difflib.unified_diff(before, after, first, first, n=0, lineterm="")
+        lines += [line[:240] for line in list(diff)[2 : 2 + limit]]
     return "\n".join(lines)
 
 

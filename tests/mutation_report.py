@@ -99,7 +99,8 @@ def write_report(results: list[dict], pool: int, sample: int, seed: int, root: P
             continue
         survivors.append(
             f"\n## `{r['name']}`\n\ntests: {r.get('tests')}; pages: {', '.join(r['pages'])}\n\n"
-            f"**Why harmless:** {reasons.get(r['name'], 'NOT YET REVIEWED')}\n\n"
+            f"**Review (why harmless, or the gap it shows):** {reasons.get(r['name'], 'NOT YET REVIEWED')}"
+            "\n\n"
             f"```diff\n{r.get('diff', '')}\n```\n\nBuilt site:\n\n```diff\n{r['site_diff']}\n```\n"
         )
     (root / "tests" / "mutation-survivors.md").write_text("".join(survivors), encoding="utf-8")
