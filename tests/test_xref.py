@@ -258,10 +258,17 @@ def test_a_duplicate_label_fails_the_build_naming_both_places(tmp_path):
 
 @pytest.mark.build
 def test_an_unknown_citation_key_fails_the_build_naming_page_and_line(tmp_path):
-    log = _failed_build(tmp_path, b=PROBE_B + "\nAs argued by [@nobody1999].\n")
-    line = PROBE_B.count("\n") + 2
+    # Behind front matter, which MkDocs strips before Markdown sees the page: lines are the file's.
+    cited = "As argued by [@nobody1999] after @eq-nowhere."
+    page = "---\ndescription: A probe.\n---\n\n" + PROBE_B.replace(
+        "## References", cited + "\n\n## References"
+    )
+    log = _failed_build(tmp_path, b=page)
+    line = page.splitlines().index(cited) + 1
     assert "unknown citation key @nobody1999: no entry 'nobody1999' in docs/references.bib" in log, log
-    assert f"on docs/probe/b.md:{line}" in log, log
+    assert "broken reference @eq-nowhere" in log, log
+    assert log.count(f"on docs/probe/b.md:{line}") == 2, log
+    assert "defined more than once" not in log, log
 
 
 @pytest.mark.build

@@ -23,7 +23,7 @@ from markdown.preprocessors import Preprocessor
 
 from snippets.plumbing import failures
 from snippets.plumbing.page_context import is_page_conversion, page
-from snippets.plumbing.xref import REFERENCE, prose_lines, without_code
+from snippets.plumbing.xref import REFERENCE, front_matter_lines, prose_lines, without_code
 
 BIB_NAME = "references.bib"
 KEY = r"(?!(?:eq|fig|tbl|sec|chk|val)-)[A-Za-z][\w:-]*\w"
@@ -156,7 +156,8 @@ class _GenerateReferences(Preprocessor):
         context = page()
         if not is_page_conversion(self.md) or context.docs_dir is None:
             return lines
-        cited = citations_in("\n".join(lines))
+        offset = front_matter_lines(context)
+        cited = [(line + offset, key) for line, key in citations_in("\n".join(lines))]
         _listed[context.src_uri] = set()
         _seen[context.src_uri] = {key for _, key in cited}
         if not cited:
@@ -196,7 +197,7 @@ class _GenerateReferences(Preprocessor):
             failures.report(
                 "a hand-written list under '## References' on a page that cites by key: "
                 "remove it, the list is generated from the keys cited",
-                line=written[0] + 1,
+                line=written[0] + 1 + offset,
                 kind="citation",
             )
             return lines

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from markdown import Extension, Markdown
@@ -132,8 +132,12 @@ def without_code(line: str) -> str:
     return CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
 
 
-def parse_page(text: str, src_uri: str) -> PageLabels:
-    """Scan one page's Markdown for labels, numbered displays, table captions and references."""
+def parse_page(text: str, src_uri: str, offset: int = 0) -> PageLabels:
+    """Scan one page's Markdown for labels, numbered displays, table captions and references.
+
+    `offset` is how many lines of front matter preceded `text` in the file: the lines messages
+    name are the file's (the displays' and tables' line indices stay those of `text`).
+    """
     found = PageLabels(page=src_uri)
     lines = text.splitlines()
     equations = tables = 0
@@ -177,7 +181,27 @@ def parse_page(text: str, src_uri: str) -> PageLabels:
             found.references.append((index + 1, match["label"]))
     if display_start is not None:
         found.problems.append((display_start + 1, "display math is opened and never closed"))
+    if offset:
+        found.targets = [replace(t, line=t.line + offset) for t in found.targets]
+        found.references = [(line + offset, label) for line, label in found.references]
+        found.problems = [(line + offset, cause) for line, cause in found.problems]
     return found
+
+
+def split_front_matter(text: str) -> tuple[str, int]:
+    """A page's Markdown as MkDocs hands it to Markdown (front matter removed), and how many
+    lines the front matter took in the file."""
+    markdown, _ = get_data(text)
+    offset = text[: len(text) - len(markdown)].count("\n") if text.endswith(markdown) else 0
+    return markdown, offset
+
+
+def front_matter_lines(context) -> int:
+    """How many lines of front matter the page being rendered has (its lines start after them)."""
+    path = context.source_path()
+    if path is None or not path.is_file():
+        return 0
+    return split_front_matter(path.read_text(encoding="utf-8"))[1]
 
 
 def _close_display(found: PageLabels, lines: list[str], first: int, last: int, equations: int) -> int:
@@ -235,8 +259,8 @@ def site_index(docs_dir: Path) -> SiteIndex:
     for name, _, _ in signature:
         # Without the front matter, as MkDocs hands the page to Markdown: the same line numbers
         # as the page's own scan, so a label is not taken for a second one a few lines away.
-        markdown, _ = get_data((docs_dir / name).read_text(encoding="utf-8"))
-        parsed = parse_page(markdown, name)
+        markdown, offset = split_front_matter((docs_dir / name).read_text(encoding="utf-8"))
+        parsed = parse_page(markdown, name, offset)
         pages[name] = parsed
         for target in parsed.targets:
             targets.setdefault(target.label, []).append(target)
@@ -317,7 +341,7 @@ class _NumberAndCheck(Preprocessor):
         context = page()
         if not is_page_conversion(self.md) or context.docs_dir is None:
             return lines
-        parsed = parse_page("\n".join(lines), context.src_uri)
+        parsed = parse_page("\n".join(lines), context.src_uri, front_matter_lines(context))
         index = site_index(context.docs_dir)
         for line, cause in parsed.problems:
             failures.report(cause, line=line, kind="reference")
