@@ -174,7 +174,8 @@ def _box_item(result: Result, here: str) -> str:
         f'<p class="admonition-title">'
         f'<span class="exec-check__statement">{statement_html(found.statement)}</span> '
         f'<span class="exec-check__meta">{meta} · {proof}</span></p>'
-        f'<details class="exec-check__more"><summary>{count}</summary>{"".join(folded)}</details></div>'
+        f'<details class="exec-check__more"><summary><span class="exec-check__count">{count}</span></summary>'
+        f'{"".join(folded)}</details></div>'
     )
 
 
