@@ -69,8 +69,12 @@ FIGURE_PROBE = """() => {
     const labelled = ids.map(id => (document.getElementById(id) || {}).textContent || "").join(" ");
     return (labelled || el.getAttribute("aria-label") || "").trim();
   };
+  // A figure folded in a <details> (a verification a reader opens) is measured as the reader who
+  // opens it sees it: every closed <details> is opened, and closed again afterwards.
+  const closed = [...article.querySelectorAll("details:not([open])")];
+  closed.forEach(d => { d.open = true; });
   const column = article.getBoundingClientRect().width;
-  return [...article.querySelectorAll("img, svg[role='img'], figure")].map(el => {
+  const found = [...article.querySelectorAll("img, svg[role='img'], figure")].map(el => {
     const box = el.getBoundingClientRect();
     const figure = el.matches("figure");
     return {
@@ -82,6 +86,8 @@ FIGURE_PROBE = """() => {
       caption: figure ? ((el.querySelector("figcaption") || {}).textContent || "") : null,
     };
   });
+  closed.forEach(d => { d.open = false; });
+  return found;
 }"""
 
 # WCAG contrast of what must stay legible: text, math, and the figures' ink, each against the
@@ -525,12 +531,16 @@ def test_math_is_rendered_by_katex(inspected, page):
         assert math["fontsLoaded"], "the page has math but no KaTeX font was loaded"
 
 
+def _shown(figure: dict) -> bool:
+    """Drawn, and big enough to be a figure rather than a stray box."""
+    return figure["visible"] and figure["width"] > 50 and figure["height"] > 50
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_figures_are_visible_with_alt_text(inspected, page):
     numbers = []
     for item in inspected(page)["figures"]:
-        shown = item["visible"] and item["width"] > 50 and item["height"] > 50
-        assert shown, f"{item['what']} is not visible: {item}"
+        assert _shown(item), f"{item['what']} is not visible: {item}"
         assert item["fits"], f"{item['what']} is wider than the text column"
         if item["caption"] is None:
             assert len(item["name"]) >= 10, f"{item['what']} has no useful alt text: {item['name']!r}"
@@ -540,6 +550,33 @@ def test_figures_are_visible_with_alt_text(inspected, page):
         assert match, f"{item['what']} lacks a numbered caption: {item['caption']!r}"
         numbers.append(int(match.group(1)))
     assert numbers == list(range(1, len(numbers) + 1)), f"figures numbered out of order: {numbers}"
+
+
+# A page with one figure folded in a closed <details>, one hidden outright, and one of no size.
+FIGURE_FIXTURE = """<article>
+  <details><summary>Verification</summary>
+    <figure id="folded"><svg role="img" width="200" height="100"></svg><figcaption>Figure 1. A</figcaption></figure>
+  </details>
+  <figure id="hidden" style="display: none"><svg width="200" height="100"></svg><figcaption>Figure 2. B</figcaption></figure>
+  <details><summary>Empty</summary>
+    <figure id="empty"><svg width="0" height="0"></svg><figcaption>Figure 3. C</figcaption></figure>
+  </details>
+</article>"""
+
+
+def test_figure_probe_opens_details_but_still_sees_hidden_figures(browser):
+    """The figure probe measures a folded figure as opened, and still reports one that is hidden
+    or has no size (so the test above can fail); the <details> are closed again afterwards."""
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        page.set_content(FIGURE_FIXTURE)
+        shown = {item["what"]: _shown(item) for item in page.evaluate(FIGURE_PROBE)}
+        assert shown == {"figure folded": True, "svg folded": True,
+                         "figure hidden": False, "figure empty": False}, shown
+        assert page.evaluate("document.querySelectorAll('details[open]').length") == 0
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("page", PAGES)
