@@ -1,5 +1,5 @@
 """The site builds with Zensical from the same mkdocs.yml, and every page's main content equals the
-MkDocs build's. MkDocs stays the primary build; see README "Building with Zensical".
+MkDocs build's. MkDocs stays the primary build; see docs/how-it-is-built.md, "Building with Zensical".
 
 Zensical (0.0.73) writes to the config's site_dir and keeps a cache in .cache/, so it runs in
 a copy of the project, through tests/zensical_build.py: Zensical's own --strict does not count
@@ -39,6 +39,16 @@ def main_content(page: Path) -> str:
     assert article is not None, f"no article in {page}"
     for skip in article.select("a#__skip"):
         skip.decompose()
+    # Zensical drops the `data-search-exclude` attribute from the HTML it writes (Material's MkDocs
+    # search reads and keeps it), so its own search index also holds KaTeX's glyph text: a known
+    # difference of the successor build, not of the content.
+    for marked in article.select("[data-search-exclude]"):
+        del marked["data-search-exclude"]
+    # The 404 page's list of questions comes from the theme template (overrides/404.html) walking
+    # `nav`, which Zensical 0.0.73 does not pass to its 404 template: its list is empty. Compared
+    # apart, in test_the_404_page_leads_home_under_both_builds.
+    for listing in article.select("ul.not-found__pages"):
+        listing.decompose()
     # The templates indent differently around the content: drop whitespace-only children.
     for child in list(article.children):
         if isinstance(child, NavigableString) and not child.strip():
@@ -65,6 +75,16 @@ def test_zensical_builds_every_page_with_the_same_main_content(built_site, zensi
         if main_content(built_site / relative) != main_content(zensical_page):
             differing.append(relative.as_posix())
     assert not differing, f"main content differs from the MkDocs build on: {differing}"
+
+
+@pytest.mark.build
+def test_the_404_page_leads_home_under_both_builds(built_site, zensical_site):
+    for site in (built_site, zensical_site):
+        soup = BeautifulSoup((site / "404.html").read_text(encoding="utf-8"), "html.parser")
+        links = [a.get_text(strip=True) for a in soup.select("article a")]
+        assert "Go to the home page" in links, f"{site}: the 404 page offers no way back"
+    listed = BeautifulSoup((built_site / "404.html").read_text(encoding="utf-8"), "html.parser")
+    assert len(listed.select("ul.not-found__pages li a")) == 6, "MkDocs' 404 lists the six answers"
 
 
 @pytest.mark.build
