@@ -9,7 +9,9 @@ enough to read, boxes that scroll (and only those) reachable from the keyboard. 
 these tests are skipped with a banner; under CI (CI=true) they fail instead.
 
 To stay fast, each page is opened twice (desktop, then phone) and everything is measured during
-those two visits; the tests below then judge one aspect each from what was measured.
+those two visits; the tests below then judge one aspect each from what was measured. The proof-source
+pages (docs/proofs/), all made the same way, are opened once each for what differs between them (a
+clean load, the module's highlighted source, its line anchors); only the largest gets every test.
 """
 
 from __future__ import annotations
@@ -24,6 +26,17 @@ DOCS = ROOT / "docs"
 # Every page the build writes: one per Markdown file, and MkDocs' 404 page.
 PAGES = sorted(p.relative_to(DOCS).with_suffix(".html").as_posix() for p in DOCS.rglob("*.md"))
 PAGES.append("404.html")
+# The proof-source pages show one module's highlighted source each, all built the same way: each is
+# glanced at (clean load, the source highlighted, its line anchors); the largest is inspected in full.
+PROOFS = [p for p in PAGES if p.startswith("proofs/")]
+def _module(proof_page: str):
+    """The snippets/ module a proof page shows."""
+    return ROOT / "snippets" / (proof_page.removeprefix("proofs/").removesuffix(".html") + ".py")
+
+
+REPRESENTATIVE_PROOF = max(PROOFS, key=lambda p: _module(p).stat().st_size)
+INSPECTED = [p for p in PAGES if p not in PROOFS] + [REPRESENTATIVE_PROOF]
+GLANCED = [p for p in PROOFS if p != REPRESENTATIVE_PROOF]
 SCREENSHOTS = ARTIFACTS / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
@@ -280,6 +293,23 @@ READING_PROBE = """() => {
   return out;
 }"""
 
+# A proof page: its module's source as the code block shows it, whether Pygments coloured it, and
+# the line anchors the check boxes link to.
+PROOF_PROBE = """() => {
+  const article = document.querySelector("article");
+  const code = article.querySelector(".highlight td.code pre code")
+    || article.querySelector(".highlight pre code");
+  const ids = new Set([...document.querySelectorAll("[id]")].map(e => e.id));
+  const links = [...article.querySelectorAll("a[href^='#']")].map(a => decodeURIComponent(a.hash.slice(1)));
+  const colours = code ? [...code.querySelectorAll("span[class]")].map(s => getComputedStyle(s).color) : [];
+  return {
+    source: code ? code.textContent : null,
+    colours: new Set(colours).size,
+    anchors: [...ids].filter(id => /^__codelineno-0-\\d+$/.test(id)).sort(),
+    broken: links.filter(id => !ids.has(id)),
+  };
+}"""
+
 # A figure's SVG holds thousands of paths that axe would walk for minutes in total; to axe only the
 # <svg role="img"> itself matters (its name, from <title> and <desc>), and the paths' contrast is
 # measured by the legibility probe above. So axe runs last on a page, after the drawings are
@@ -432,6 +462,8 @@ def _inspect(browser, base: str, page: str) -> Inspection:
         return found
     try:
         step("math", lambda: shown.evaluate(MATH_PROBE))
+        if page in PROOFS:
+            step("proof", lambda: shown.evaluate(PROOF_PROBE))
         step("reading-desktop", lambda: shown.evaluate(READING_PROBE))
         step("tab-focus", lambda: _tab_focus_ring(shown))
         step("figures", lambda: shown.evaluate(FIGURE_PROBE))
@@ -469,6 +501,21 @@ def _inspect(browser, base: str, page: str) -> Inspection:
     return found
 
 
+def _glance(browser, base: str, page: str) -> Inspection:
+    """The light visit of a proof page: one desktop load, its errors, and the proof probe."""
+    found = Inspection()
+    visit = Visit(browser, base, page, mode="light", viewport=DESKTOP)
+    try:
+        shown = visit.open(wait_until="networkidle")
+        found["proof"] = shown.evaluate(PROOF_PROBE)
+    except Exception as error:  # noqa: BLE001 (every test of this page reports it)
+        found["proof"] = error
+    finally:
+        found["load-errors"] = list(visit.errors)
+        visit.close()
+    return found
+
+
 # --- Fixtures ------------------------------------------------------------------------------------
 
 
@@ -493,7 +540,7 @@ def inspected(browser, site_url):
 
     def get(page: str) -> Inspection:
         if page not in cache:
-            cache[page] = _inspect(browser, site_url, page)
+            cache[page] = (_glance if page in GLANCED else _inspect)(browser, site_url, page)
         return cache[page]
 
     return get
@@ -515,11 +562,25 @@ def test_page_loads_cleanly(inspected, page):
     assert errors == [], "\n".join(errors)
 
 
+@pytest.mark.parametrize("page", PROOFS)
+def test_proof_page_shows_its_module_highlighted_with_line_anchors(inspected, page):
+    """The whole module, as its file holds it, coloured by Pygments, with an anchor on every line
+    for the check boxes' links (and every link within the page leads somewhere)."""
+    proof = inspected(page)["proof"]
+    source = _module(page).read_text(encoding="utf-8")
+    assert proof["source"] is not None, "the page shows no highlighted code block"
+    assert proof["source"].rstrip("\n") == source.rstrip("\n"), "the code block is not the module's source"
+    assert proof["colours"] >= 3, f"the source is not syntax-coloured ({proof['colours']} colours)"
+    lines = len(source.rstrip("\n").splitlines())
+    assert proof["anchors"] == sorted(f"__codelineno-0-{n}" for n in range(1, lines + 1)), "line anchors"
+    assert proof["broken"] == [], f"links to no element of the page: {proof['broken']}"
+
+
 # Text a reader should never see: TeX that KaTeX did not render.
 RAW_TEX = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\\begin\{|\\(?:frac|sum|mathbf|operatorname|partial|sqrt)\b")
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", INSPECTED)
 def test_math_is_rendered_by_katex(inspected, page):
     math = inspected(page)["math"]
     assert math["unrendered"] == [], f"math left raw or in error: {math['unrendered']}"
@@ -536,7 +597,7 @@ def _shown(figure: dict) -> bool:
     return figure["visible"] and figure["width"] > 50 and figure["height"] > 50
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", INSPECTED)
 def test_figures_are_visible_with_alt_text(inspected, page):
     numbers = []
     for item in inspected(page)["figures"]:
@@ -555,9 +616,11 @@ def test_figures_are_visible_with_alt_text(inspected, page):
 # A page with one figure folded in a closed <details>, one hidden outright, and one of no size.
 FIGURE_FIXTURE = """<article>
   <details><summary>Verification</summary>
-    <figure id="folded"><svg role="img" width="200" height="100"></svg><figcaption>Figure 1. A</figcaption></figure>
+    <figure id="folded"><svg role="img" width="200" height="100"></svg>
+      <figcaption>Figure 1. A</figcaption></figure>
   </details>
-  <figure id="hidden" style="display: none"><svg width="200" height="100"></svg><figcaption>Figure 2. B</figcaption></figure>
+  <figure id="hidden" style="display: none"><svg width="200" height="100"></svg>
+    <figcaption>Figure 2. B</figcaption></figure>
   <details><summary>Empty</summary>
     <figure id="empty"><svg width="0" height="0"></svg><figcaption>Figure 3. C</figcaption></figure>
   </details>
@@ -579,7 +642,7 @@ def test_figure_probe_opens_details_but_still_sees_hidden_figures(browser):
         context.close()
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", INSPECTED)
 def test_light_dark_toggle_keeps_math_and_figures_legible(inspected, page):
     """Opened light, switched to dark with the header toggle and back; legible in both.
 
@@ -594,7 +657,7 @@ def test_light_dark_toggle_keeps_math_and_figures_legible(inspected, page):
     assert problems == {}, "\n".join(f"{mode}: {p}" for mode, items in problems.items() for p in items)
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", INSPECTED)
 def test_phone_width_scrolls_only_math_and_code(inspected, page):
     found = inspected(page)
     found["screenshot-phone"]  # noqa: B018 (re-raises a failed screenshot)
@@ -603,7 +666,7 @@ def test_phone_width_scrolls_only_math_and_code(inspected, page):
 
 
 @pytest.mark.parametrize("scan", ["light", "dark", "phone"])
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", INSPECTED)
 def test_accessibility_scan_finds_nothing_serious(inspected, page, scan):
     """axe-core on the desktop page (all rules; colour rules again in dark mode) and on the phone."""
     serious = inspected(page)[f"axe-{scan}"]
@@ -615,7 +678,7 @@ MIN_FIGURE_TEXT_PX = {"desktop": 11, "phone": 9}
 WIDTHS = ["desktop", "phone"]
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", INSPECTED)
 def test_source_result_blocks_open_on_the_result(inspected, page):
     """The result the prose talks about shows first; tab labels are controls, not links."""
     for tabs in inspected(page)["reading-desktop"]["tabs"]:
@@ -625,7 +688,7 @@ def test_source_result_blocks_open_on_the_result(inspected, page):
     assert ring in (None, True), f"the focused tab shows no ring: {ring}"
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", INSPECTED)
 def test_no_display_formula_is_clipped_at_desktop_width(inspected, page):
     """At 1280 px every display formula fits its column: none needs scrolling to be read."""
     clipped = [f"{d['tex']!r} ({d['scrollWidth']} px in {d['clientWidth']} px)"
@@ -634,7 +697,7 @@ def test_no_display_formula_is_clipped_at_desktop_width(inspected, page):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", INSPECTED)
 def test_only_boxes_that_scroll_are_tab_stops(inspected, page, width):
     """A display, table or figure box is a keyboard tab stop exactly when it scrolls sideways;
     one that scrolls shows that it does (edge shadows) and keeps its equation number in view."""
@@ -656,7 +719,7 @@ def test_only_boxes_that_scroll_are_tab_stops(inspected, page, width):
     assert problems == [], "\n".join(problems)
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", INSPECTED)
 def test_tables_keep_numbers_whole_and_stay_tables_where_they_fit(inspected, page):
     """Desktop: no number breaks across lines, no table scrolls, no header cell is empty.
     Phone: a table becomes cards only if it cannot fit the screen as a table."""
@@ -677,7 +740,7 @@ def test_tables_keep_numbers_whole_and_stay_tables_where_they_fit(inspected, pag
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", INSPECTED)
 def test_figure_text_is_large_enough_to_read(inspected, page, width):
     """Every text of every figure, as rendered (font size times the drawing's scale), is at least
     11 px on the desktop page and 9 px on a phone; text is SVG text, not glyph outlines."""
