@@ -13,9 +13,10 @@ from sitebuild import ROOT
 
 # What mkdocs.yml's site_url is when SITE_URL is not set (local builds and these tests).
 LOCAL_SITE_URL = "http://127.0.0.1:8000/"
-# A formula indexed as its TeX source (commands), or as KaTeX's glyphs (their layout puts
-# zero-width spaces between the parts of a formula).
-TEX = re.compile(r"\\[a-zA-Z]+|\u200b")
+# A formula indexed as its TeX source (commands, or braced super/subscripts such as ^{3/2} that
+# were written outside $…$), or as KaTeX's glyphs (their layout puts zero-width spaces between the
+# parts of a formula).
+TEX = re.compile(r"\\[a-zA-Z]+|[_^]\{|\u200b")
 
 
 def _soup(path):
