@@ -59,15 +59,18 @@ def write_report(results: list[dict], pool: int, sample: int, seed: int, root: P
             f"Finish it with `{COMMAND}` (it resumes where it stopped).\n\n"
         )
     text.append(
-        f"Produced by `{COMMAND}` on commit(s) {', '.join(commits) or '–'}. cosmic-ray's default operators "
-        f"make {pool} mutants of snippets/q4*.py, snippets/q5*.py and snippets/batchnorm.py; "
-        f"`random.Random({seed}).sample` drew {sample} of them, uniformly without replacement, from the pool "
-        "sorted by (module, operator, occurrence).\n\n"
-        "Each mutant is built strictly with only the pages whose blocks import its module (directly or "
-        "through other snippets; the other pages keep only their headings so links resolve; proof pages, "
-        "which print the source, are left out), and the whole built site is compared byte for byte with "
-        "the same reduced build of the unmutated tree. A failing build (or one hanging over 300 s) kills the "
-        "mutant; otherwise the module's own tests (tests/test_<prefix>*.py) run on a mutated full copy.\n\n"
+        f"Produced by `{COMMAND}` with docs/ and snippets/ as on commit(s) {', '.join(commits) or '–'}. "
+        f"cosmic-ray's default operators make {pool} mutants of snippets/q4*.py, snippets/q5*.py and "
+        f"snippets/batchnorm.py; `random.Random({seed}).sample` drew {sample} of them, uniformly without "
+        "replacement, from the pool sorted by (module, operator, occurrence); they are judged in the order "
+        "drawn, so a partial run is a uniform sample too.\n\n"
+        "Each mutant is built strictly with only the pages that use its module (their blocks import it, "
+        "directly or through other snippets, or they show one of its checks; the other pages keep only "
+        "their headings and labelled equations so links and references resolve; proof pages, which print "
+        "the source, and the ledger and home page are left out), and the whole built site is compared "
+        "byte for byte with the same reduced build of the unmutated tree. A failing build (or one hanging "
+        "over 300 s) kills the mutant; otherwise the module's own tests (tests/test_<prefix>*.py) run on "
+        "a mutated full copy.\n\n"
         "A mutant 'changes the site' when the build kills it or when it builds to different bytes; the "
         "build kill rate is killed / (killed + built and different). Site-unchanged mutants are "
         "equivalent for the site (the tests still judge them).\n\n"
@@ -82,8 +85,8 @@ def write_report(results: list[dict], pool: int, sample: int, seed: int, root: P
             f"\n{overall['unjudged']} sampled mutants are in modules no page uses (no build judges them).\n"
         )
     text.append(
-        "\nEvery mutant that builds and changes the site is listed, with its diff and why it is "
-        "harmless, in [mutation-survivors.md](mutation-survivors.md).\n"
+        "\nEvery mutant that builds and changes the site is listed, with its diff and a review (why it "
+        "is harmless, or the gap it shows), in [mutation-survivors.md](mutation-survivors.md).\n"
     )
     (root / "tests" / "mutation-report.md").write_text("".join(text), encoding="utf-8")
 
