@@ -234,7 +234,16 @@ READING_PROBE = """() => {
 
   // Tables: a number split across lines, an empty header, scrolling, cards.
   const NUMBER = /[-+−]?\\d[\\d.,]*(?:e[-+−]?\\d+)?/g;
-  const lines = rects => new Set([...rects].filter(r => r.width > 0).map(r => Math.round(r.top))).size;
+  // Lines, not tops: boxes of one line may start at different heights (a square root is taller
+  // than the "γ =" beside it), so a new line begins only below everything seen so far.
+  const lines = rects => {
+    let count = 0, bottom = -Infinity;
+    for (const r of [...rects].filter(r => r.width > 0).sort((a, b) => a.top - b.top)) {
+      if (r.top >= bottom - 1) count += 1;
+      bottom = Math.max(bottom, r.bottom);
+    }
+    return count;
+  };
   for (const table of article.querySelectorAll("table")) {
     if (!table.checkVisibility()) continue;
     const wrapped = [];

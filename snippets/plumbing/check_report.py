@@ -154,6 +154,16 @@ def _scope(result: Result) -> str:
     return result.scope or "scope not stated"
 
 
+def _breakable_path(location: str) -> str:
+    """A proof's file:line that may break after a slash, so the ledger fits the column."""
+    return html.escape(location).replace("/", "/<wbr>")
+
+
+def _unbroken_numbers(text: str) -> str:
+    """Numbers such as 1e-06 kept on one line (a table cell would otherwise break at the minus)."""
+    return re.sub(r"\d[\d.]*e[-+]\d+", lambda m: f'<span class="exec-number">{m[0]}</span>', text)
+
+
 def _box_item(result: Result, here: str) -> str:
     """One proof: a line with statement, method, scope and proof link; its comparisons fold out."""
     found = result.check
@@ -346,8 +356,9 @@ def ledger() -> str:
             rows.append(
                 f'<tr><td><a href="{_href(here, page_, p.check.anchor)}">'
                 f"{statement_html(p.check.statement)}</a></td>"
-                f"<td>{html.escape(p.result.method)}</td><td>{html.escape(_scope(p.result))}</td>"
-                f'<td><a href="{proof_href(p.check, here)}">{html.escape(p.check.location)}</a></td></tr>'
+                f"<td>{html.escape(p.result.method)}</td>"
+                f"<td>{_unbroken_numbers(html.escape(_scope(p.result)))}</td>"
+                f'<td><a href="{proof_href(p.check, here)}">{_breakable_path(p.check.location)}</a></td></tr>'
             )
         proof_table = (
             '<div class="exec-ledger"><table><thead><tr><th>Proof (check)</th><th>Method</th>'
