@@ -221,9 +221,14 @@ class Claim:
 
 def claim_spans(text: str) -> list[tuple[int, re.Match[str]]]:
     """Every claim in a Markdown text outside fenced code, with its 1-based line number."""
-    spans: list[tuple[int, re.Match[str]]] = []
+    return [(number, match) for number, line in outside_fences(text.splitlines())
+            for match in CLAIM.finditer(line)]
+
+
+def outside_fences(lines: list[str]):
+    """Each (1-based line number, line) of a Markdown text that is not fenced code or a fence."""
     open_fence: str | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(lines, start=1):
         fence = FENCE.match(line)
         if fence:
             marker = fence["fence"]
@@ -234,8 +239,7 @@ def claim_spans(text: str) -> list[tuple[int, re.Match[str]]]:
                 open_fence = None
                 continue
         if open_fence is None:
-            spans.extend((number, match) for match in CLAIM.finditer(line))
-    return spans
+            yield number, line
 
 
 # Lines a display formula's anchor cannot be appended to: they are not running text.
@@ -255,19 +259,7 @@ def anchor_sites(text: str) -> list[tuple[int, int] | None]:
     lines = text.splitlines()
     inline: tuple[int, int] | None = None
     display: int | None = None
-    open_fence: str | None = None
-    for number, line in enumerate(lines, start=1):
-        fence = FENCE.match(line)
-        if fence:
-            marker = fence["fence"]
-            if open_fence is None:
-                open_fence = marker
-                continue
-            if marker[0] == open_fence[0] and len(marker) >= len(open_fence):
-                open_fence = None
-                continue
-        if open_fence is not None:
-            continue
+    for number, line in outside_fences(lines):
         if not line.strip():
             inline = None
             continue
