@@ -221,9 +221,15 @@ def main() -> None:
     parser.add_argument("--shard", default="0/1", help="i/n: judge every n-th sampled mutant from the i-th")
     parser.add_argument("--stop-at", help="HH:MM UTC: start no new mutant after this time (partial run)")
     parser.add_argument("--report-only", action="store_true", help="write the report from results so far")
+    parser.add_argument(
+        "--only",
+        help="explore: sample only mutants of modules whose path contains this text (writes no report)",
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     mutants = all_mutants(args.work)
+    if args.only:
+        mutants = [m for m in mutants if args.only in m.module]
     sample = draw_sample(mutants, args.sample, args.seed)
     index, count = (int(x) for x in args.shard.split("/"))
     results_file = args.work / f"results-{index}-of-{count}.jsonl"
@@ -248,6 +254,9 @@ def main() -> None:
     wanted = {m.name for m in sample}
     unique = {r["name"]: r for r in map(json.loads, results_lines(args.work)) if r["name"] in wanted}
     results = sorted(unique.values(), key=lambda r: r["name"])
+    if args.only:
+        print(f"exploration of {args.only}: results in {results_file}; no report written")
+        return
     write_report(results, len(mutants), len(sample), args.seed, ROOT)
 
 
