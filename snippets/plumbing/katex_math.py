@@ -55,6 +55,9 @@ def _katex():
     return ctx
 
 
+# KaTeX is a pure function of the formula: a formula seen before in this process (another page,
+# or the previous rebuild under `make serve`) is not sent to V8 again.
+@cache
 def render(tex: str, *, display: bool) -> str:
     """KaTeX HTML for one formula; raises KatexError when KaTeX cannot parse it."""
     result = json.loads(
