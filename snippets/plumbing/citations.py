@@ -121,6 +121,26 @@ def citations_in(text: str) -> list[tuple[int, str]]:
     return found
 
 
+# An @ that starts a citation item (not an e-mail address's).
+CITING_AT = re.compile(r"(?:^|(?<=[\s;-]))@")
+
+
+def unreadable_citations(text: str) -> list[tuple[int, str]]:
+    """Every (1-based line, bracket) that cites with @ but has a part that is not `prefix @key, locator`.
+
+    `[@ioffe2015; see the appendix]` would otherwise render as a bracket around a narrative citation.
+    """
+    found = []
+    for index, line, fenced in prose_lines(text.splitlines()):
+        if fenced:
+            continue
+        for match in CITATION.finditer(without_code(line)):
+            parts = match["body"].split(";")
+            if any(CITING_AT.search(part) for part in parts) and not all(map(ITEM.match, parts)):
+                found.append((index + 1, match.group(0)))
+    return found
+
+
 def cited_keys(docs_dir: Path) -> dict[str, list[str]]:
     """Each cited key, with the `docs/page:line` places that cite it, over every page."""
     places: dict[str, list[str]] = {}
@@ -160,6 +180,13 @@ class _GenerateReferences(Preprocessor):
         cited = [(line + offset, key) for line, key in citations_in("\n".join(lines))]
         _listed[context.src_uri] = set()
         _seen[context.src_uri] = {key for _, key in cited}
+        for line, bracket in unreadable_citations("\n".join(lines)):
+            failures.report(
+                f"cannot read the citation {bracket}: each part between semicolons is "
+                "'[prefix] @key[, locator]'",
+                line=line + offset,
+                kind="citation",
+            )
         if not cited:
             return lines
         try:
