@@ -8,10 +8,15 @@ from markdown.preprocessors import Preprocessor
 from snippets.plumbing import failures, snippet_imports
 from snippets.plumbing.page_context import page
 from snippets.plumbing.values import VALUES, Claim, anchor_sites, claim_spans, find_claims, rendered
+from snippets.plumbing.xref import front_matter_lines
 
 
-def _report(claim: Claim) -> None:
-    """Record a claim that does not hold: the value's own error, its absence, or the two texts."""
+def _report(claim: Claim, offset: int) -> None:
+    """Record a claim that does not hold: the value's own error, its absence, or the two texts.
+
+    `offset` is the page's front matter: a claim's line counts from the Markdown after it.
+    """
+    line = claim.line + offset
     try:
         rendered(claim.key)
     except Exception as error:  # noqa: BLE001 (each kind of failure is reported below)
@@ -19,20 +24,20 @@ def _report(claim: Claim) -> None:
             behind = snippet_imports.failure_behind(claim.key)
             if behind is not None:
                 failures.report(f"prose value {claim.key!r} was not checked: its module failed to import",
-                                line=claim.line, because=behind, kind="claim")
+                                line=line, because=behind, kind="claim")
             else:
                 failures.report(f"prose value {claim.key!r} is not registered (see values.value)",
-                                line=claim.line, kind="claim")
+                                line=line, kind="claim")
             return
         found = VALUES[claim.key]
-        failures.report_exception(error, line=claim.line, context=f"computing the prose value {claim.key!r}"
+        failures.report_exception(error, line=line, context=f"computing the prose value {claim.key!r}"
                                   f" (defined at {found.location})", kind="claim")
         return
     found = VALUES[claim.key]
     failures.report(
         f'prose value {claim.key!r} disagrees with its code: the text says "{claim.literal}", '
         f'the code gives "{rendered(claim.key)}"',
-        line=claim.line,
+        line=line,
         source=found.location,
         details=f"statement: {found.statement}",
         kind="claim",
@@ -47,9 +52,10 @@ class _SubstituteClaims(Preprocessor):
         spans = claim_spans(text)
         if not claims:
             return lines
+        offset = front_matter_lines(context)
         for claim in claims:
             if not claim.outcome().passed:
-                _report(claim)
+                _report(claim, offset)
         out = lines[:]
         # Each claim's anchor (the ledger and the page summary link to it) marks the sentence that
         # states it: the value itself in running text, an empty anchor before or beside math.
