@@ -6,6 +6,7 @@ import numpy as np
 import sympy as sp
 
 from snippets.plumbing.checks import check, close, every
+from snippets.plumbing.drawn import draws
 from snippets.plumbing.figures import figure_html, new_figure
 from snippets.plumbing.values import FigureData, computed, shown, value
 from snippets.q4a_calculus import along, quadratic_model, t
@@ -54,7 +55,8 @@ def model_numeric(key: str, direction: str, ts: np.ndarray) -> np.ndarray:
 # The curves of the first figure: (example, direction, "f" | "model" | "quotient").
 CURVES = [("bowl", "v1", "f"), ("bowl", "v1", "model"), ("bowl", "v2", "f"), ("bowl", "v2", "model"),
           ("x2y4", "e_y", "f"), ("x2y3", "e_y", "f"), ("x2y4", "e_y", "model"),
-          ("bowl", "v1", "quotient"), ("x2y4", "e_y", "quotient"), ("x2y3", "e_y", "quotient")]
+          ("bowl", "v1", "quotient"), ("x2y4", "e_y", "quotient"), ("x2y3", "e_y", "quotient"),
+          ("bowl", "v1", "limit"), ("x2y4", "e_y", "limit"), ("x2y3", "e_y", "limit")]
 
 
 @value("q4a.model-curves", statement="the curves of the quadratic-model figure")
@@ -63,7 +65,8 @@ def model_curves() -> FigureData:
     data = FigureData(t=ts)
     for key, direction, kind in CURVES:
         f, model = along_numeric(key, direction, ts), model_numeric(key, direction, ts)
-        data[f"{key} {direction} {kind}"] = {"f": f, "model": model, "quotient": f / ts**2}[kind]
+        data[f"{key} {direction} {kind}"] = {"f": f, "model": model, "quotient": f / ts**2,
+                                             "limit": model_numeric(key, direction, np.ones(1))}[kind]
     return data
 
 
@@ -73,24 +76,31 @@ def quadratic_model_plot():
     ts = data["t"]
     fig, (top, middle, bottom) = new_figure(WIDTH, 7.4, nrows=3)
     for direction, name, colour in (("v1", "v₁ (λ₁ = 1)", "C0"), ("v2", "v₂ (λ₂ = 3)", "C1")):
-        top.plot(ts, data[f"bowl {direction} f"], color=colour, label=f"f along {name}")
-        top.plot(ts, data[f"bowl {direction} model"], color=colour, linestyle="--")
+        for kind, style in (("f", "-"), ("model", "--")):
+            line, = top.plot(ts, data[f"bowl {direction} {kind}"], color=colour, linestyle=style,
+                             label=f"f along {name}" if kind == "f" else None)
+            draws(line, data, x="t", y=f"bowl {direction} {kind}")
     top.plot([], [], color="C5", linestyle="--", label="quadratic models")
     top.set(title="(a) bowl x² + xy + y² + y⁴", ylabel="f(xₚ + tv) − f(xₚ)", ylim=(-0.1, 2.3))
     top.legend(fontsize=TEXT, loc="upper center")
 
     for key, colour, name in (("x2y4", "C2", "x² + y⁴"), ("x2y3", "C3", "x² + y³")):
-        middle.plot(ts, data[f"{key} e_y f"], color=colour, label=name)
-    middle.plot(ts, data["x2y4 e_y model"], color="C5", linestyle="--", label="quadratic model of both")
+        line, = middle.plot(ts, data[f"{key} e_y f"], color=colour, label=name)
+        draws(line, data, x="t", y=f"{key} e_y f")
+    model, = middle.plot(ts, data["x2y4 e_y model"], color="C5", linestyle="--",
+                         label="quadratic model of both")
+    draws(model, data, x="t", y="x2y4 e_y model")
     middle.set(title="(b) both along the y-axis (λ = 0)", ylabel="f(tv) − f(0)", ylim=(-1.1, 1.1))
     middle.legend(fontsize=TEXT, loc="lower right")
 
     for key, direction, colour, name in (("bowl", "v1", "C0", "bowl along v₁"),
                                          ("x2y4", "e_y", "C2", "x² + y⁴"),
                                          ("x2y3", "e_y", "C3", "x² + y³")):
-        bottom.plot(ts, data[f"{key} {direction} quotient"], color=colour, label=name)
-        bottom.plot([0], [model_numeric(key, direction, np.ones(1))[0]], marker="o", color=colour,
-                    markerfacecolor="none", linestyle="none")
+        quotient, = bottom.plot(ts, data[f"{key} {direction} quotient"], color=colour, label=name)
+        draws(quotient, data, x="t", y=f"{key} {direction} quotient")
+        limit, = bottom.plot([0], data[f"{key} {direction} limit"], marker="o", color=colour,
+                             markerfacecolor="none", linestyle="none")
+        draws(limit, data, x=lambda _: [0.0], y=f"{key} {direction} limit")
     bottom.set(title="(c) the quotient (f(xₚ + tv) − f(xₚ)) / t²", xlabel="t", ylim=(-1.1, 1.75))
     bottom.legend(fontsize=TEXT, loc="upper center", ncols=3, handlelength=1.2, columnspacing=0.8)
     for panel in (top, middle, bottom):
@@ -130,6 +140,9 @@ def curves_by_sympy(ts: np.ndarray) -> dict[str, np.ndarray]:
         v = SYMBOLIC_DIRECTIONS[direction]
         change = along(EXAMPLES[key], v)
         model = quadratic_model(EXAMPLES[key], v)
+        if kind == "limit":  # the circle at t = 0: the quotient's limit, by sympy
+            reference[f"{key} {direction} {kind}"] = np.array([float(sp.limit(change / t**2, t, 0))])
+            continue
         expr = {"f": change, "model": model, "quotient": sp.cancel(change / t**2)}[kind]
         reference[f"{key} {direction} {kind}"] = np.broadcast_to(sp.lambdify(t, expr, "numpy")(ts), ts.shape)
     return reference
@@ -151,6 +164,8 @@ def landscape_heights() -> FigureData:
         data[name] = np.meshgrid(np.linspace(-1, 1, size), np.linspace(-1, 1, size))
         for key in LANDSCAPE_KEYS:
             data[f"{key} {name}"] = NUMERIC[key](*data[name])
+    for key in LANDSCAPE_KEYS:
+        data[f"{key} point"] = np.zeros(2)  # the critical point each contour panel marks
     return data
 
 
@@ -164,8 +179,9 @@ def landscape_plot():
     for row, key in enumerate(LANDSCAPE_KEYS):
         axes[row, 0].remove()
         surface = fig.add_subplot(3, 2, 2 * row + 1, projection="3d")
-        surface.plot_surface(*data["coarse"], data[f"{key} coarse"], cmap="cividis", vmin=-1, vmax=2.5,
-                             linewidth=0, antialiased=False)
+        drawn_surface = surface.plot_surface(*data["coarse"], data[f"{key} coarse"], cmap="cividis", vmin=-1,
+                                             vmax=2.5, linewidth=0, antialiased=False)
+        draws(drawn_surface, data, x=lambda d: d["coarse"][0], y=lambda d: d["coarse"][1], z=f"{key} coarse")
         surface.set(xticks=[-1, 1], yticks=[-1, 1], zticks=[0, 4], zlim=(-1, 4))
         surface.set_xlabel("x", labelpad=-6)
         surface.set_ylabel("y", labelpad=-6)
@@ -179,8 +195,13 @@ def landscape_plot():
         lines = contours.contour(*data["fine"], data[f"{key} fine"], levels=levels, linewidths=1.1,
                                  colors=["C3" if lv < 0 else "C4" if lv == 0 else "C0" for lv in levels],
                                  linestyles=["--" if level < 0 else "-" for level in levels])
+        # What the caption says the styles mean, read back from the drawn contours.
+        draws(lines, data, x=lambda d: d["fine"][0], y=lambda d: d["fine"][1], z=f"{key} fine",
+              dashed="negative",
+              colours={"C3": "negative", "C4": "zero", "C0": "positive"})
         contours.clabel(lines, levels=[lv for lv in levels if lv in LABELLED_LEVELS], fontsize=TEXT, fmt="%g")
-        contours.plot([0], [0], marker="+", color="C3" if key == "x2y3" else "C0", markersize=10)
+        point, = contours.plot([0], [0], marker="+", color="C3" if key == "x2y3" else "C0", markersize=10)
+        draws(point, data, x=lambda d, k=key: d[f"{k} point"][:1], y=lambda d, k=key: d[f"{k} point"][1:])
         contours.set(aspect="equal", xticks=[-1, 0, 1], yticks=[-1, 0, 1], title=titles[key])
         contours.title.set_fontsize(TEXT)
     return fig
@@ -220,6 +241,7 @@ def figures_draw_the_page_functions():
     by_sympy = curves_by_sympy(curves["t"])
     heights = computed("q4a.landscape-heights")
     drawn, expected = [], []
+    points = [heights[f"{key} point"] for key in LANDSCAPE_KEYS]
     for key in every("function of the landscape figure", LANDSCAPE_KEYS):
         fn = sp.lambdify(EXAMPLES[key].variables, EXAMPLES[key].f, "numpy")
         for grid in ("coarse", "fine"):
@@ -230,4 +252,7 @@ def figures_draw_the_page_functions():
               atol=1e-12, what=f"{len(by_sympy)} curves of the first figure vs the same from sympy"),
         close(np.concatenate(drawn), np.concatenate(expected), atol=1e-12,
               what="surface and contour heights of the second figure vs sympy's f on the same grids"),
+        close(np.concatenate(points),
+              np.concatenate([np.array(EXAMPLES[k].point, float) for k in LANDSCAPE_KEYS]),
+              atol=1e-15, what="the marked critical points vs the examples' points"),
     ]

@@ -6,9 +6,10 @@ import math
 
 import mpmath as mp
 import numpy as np
-from scipy.stats import binomtest
+from scipy.stats import binom, binomtest
 
 from snippets.plumbing.checks import cases, close, equal, within_uncertainty
+from snippets.plumbing.drawn import drawn_bars, drawn_errorbars, drawn_line, drawn_xy
 from snippets.plumbing.values import computed
 from snippets.q4b_figures import (
     COIN_EXPONENT,
@@ -35,19 +36,6 @@ FRESH_SAMPLES = 4_000  # an independent rerun with other seeds, small enough for
 # refuses more); at n = 9 and 10 it is 13-15%, so 4,000 matrices cannot confirm those fractions.
 FRESH_SIZES = [n for n in SIZES if n <= 8]
 FRESH_CHUNK = 10_000  # chunk numbers the committed data never uses
-
-
-def drawn_line(ax, label: str) -> np.ndarray:
-    """The y values of the line with this legend label."""
-    return np.asarray(next(line for line in ax.lines if line.get_label() == label).get_ydata(), dtype=float)
-
-
-def drawn_errorbars(ax, label: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(centres, lower ends, upper ends) of the error bars with this legend label."""
-    container = next(c for c in ax.containers if c.get_label() == label)
-    centre = np.asarray(container.lines[0].get_ydata(), dtype=float)
-    segments = container.lines[2][0].get_segments()
-    return centre, np.array([s[0][1] for s in segments]), np.array([s[1][1] for s in segments])
 
 
 def exact_p(n: int) -> float:
@@ -161,7 +149,13 @@ def _probability_figure():
     ratios = table.column("importance sampling ÷ exact")
     centre, low, high = drawn_errorbars(ax, f"GOE, importance sampling ± {ERROR_BARS} s.e.")
     committed = [exact_p(n) for n in range(1, 11)]
+    coin_n, coin = drawn_xy(ax, r"coin flips $2^{-n}$")
+    rate_n, rate = drawn_xy(ax, r"asymptotic rate $e^{-\theta n^2}$, $\theta=\ln 3/4$")
     return [
+        close(coin, [float(mp.mpf(2) ** -mp.mpf(float(v))) for v in coin_n], rtol=1e-12,
+              what="coin curve vs 2⁻ⁿ"),
+        close(rate, [float(mp.exp(-mp.log(3) / 4 * mp.mpf(float(v)) ** 2)) for v in rate_n], rtol=1e-12,
+              what="rate curve vs exp(−(ln 3/4) n²)"),
         close(
             [c.value for c in table.column("exact Pₙ")],
             committed,
@@ -208,8 +202,10 @@ def _index_figure():
     label = f"GOE, {SAMPLES:,} samples (95% interval)"
     centre, low, high = drawn_errorbars(left, label)
     intervals = [binomtest(int(counts[k]), SAMPLES).proportion_ci(0.95, method="wilson") for k in seen]
-    heights = np.array([patch.get_height() for patch in left.patches])
+    heights = drawn_bars(left, "GOE, exact (Pfaffian)")
+    coin_k, coin = drawn_xy(left, f"coin flips: Binomial({INDEX_SIZE}, ½)")
     return [
+        close(coin, binom.pmf(coin_k, INDEX_SIZE, 0.5), rtol=1e-12, what="coin line vs scipy's binomial pmf"),
         close(heights.sum(), 1.0, atol=1e-12, what="bar heights sum to 1"),
         close(heights[0], exact_p(INDEX_SIZE), rtol=1e-12, what="bar k = 0 vs the committed P₁₀"),
         close(centre, counts[seen] / SAMPLES, rtol=1e-15, what="points vs counted frequencies"),

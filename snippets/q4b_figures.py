@@ -7,6 +7,7 @@ import math
 import numpy as np
 from matplotlib.figure import Figure
 
+from snippets.plumbing.drawn import read_back, repeats
 from snippets.plumbing.figures import figure_html, new_figure
 from snippets.plumbing.values import scientific, value
 from snippets.q4b_index import INDEX_SIZE, SAMPLES, binomial_pmf, index_counts
@@ -52,10 +53,10 @@ def saddle_ratio_plot() -> Figure:
     rows = minima_rows()
     n = np.array([r["n"] for r in rows])
     fig, ax = new_figure(6.4, 3.8)
-    ax.semilogy(
+    goe, = ax.semilogy(
         n, [r["goe"] for r in rows], "^-", color="C3", label=r"GOE Hessian at every point, $(1-2P_n)/P_n$"
     )
-    ax.errorbar(
+    kac_rice = ax.errorbar(
         n,
         [r["ratio"] for r in rows],
         yerr=[ERROR_BARS * r["ratio_error"] for r in rows],
@@ -65,7 +66,10 @@ def saddle_ratio_plot() -> Figure:
         markersize=4,
         label=f"random function (Kac–Rice) ± {ERROR_BARS} s.e.",
     )
-    ax.semilogy(n, [r["coin"] for r in rows], "D:", color="C5", markersize=4, label=r"coin count $2^n - 2$")
+    coin, = ax.semilogy(n, [r["coin"] for r in rows], "D:", color="C5", markersize=4,
+                        label=r"coin count $2^n - 2$")
+    for artist in (goe, kac_rice, coin):
+        read_back(artist, "q4b.saddle-figure")
     ax.set_xticks(n)
     ax.set_xlabel("dimension $n$")
     ax.set_ylabel("saddles per minimum")
@@ -99,16 +103,16 @@ def probability_plot() -> Figure:
     n = np.array([r["n"] for r in rows])
     fig, ax = new_figure(6.4, 3.8)
     fine = np.linspace(1, n.max(), 200)
-    ax.semilogy(fine, 2.0**-fine, label=r"coin flips $2^{-n}$", color="C5", linestyle=":")
-    ax.semilogy(
+    coin, = ax.semilogy(fine, 2.0**-fine, label=r"coin flips $2^{-n}$", color="C5", linestyle=":")
+    rate, = ax.semilogy(
         fine,
         np.exp(-THETA * fine**2),
         label=r"asymptotic rate $e^{-\theta n^2}$, $\theta=\ln 3/4$",
         color="C1",
         linestyle="--",
     )
-    ax.semilogy(n, [r["exact"] for r in rows], "o-", label=r"GOE, exact (Pfaffian)", color="C0")
-    ax.errorbar(
+    exact, = ax.semilogy(n, [r["exact"] for r in rows], "o-", label=r"GOE, exact (Pfaffian)", color="C0")
+    sampled = ax.errorbar(
         n + 0.12,
         [r["estimate"] for r in rows],
         yerr=[ERROR_BARS * r["error"] for r in rows],
@@ -118,6 +122,8 @@ def probability_plot() -> Figure:
         label=f"GOE, importance sampling ± {ERROR_BARS} s.e.",
         color="C2",
     )
+    for artist in (coin, rate, exact, sampled):
+        read_back(artist, "q4b.probability-figure")
     ax.set_xlabel("dimension $n$")
     ax.set_ylabel(r"$P(\mathrm{all\ eigenvalues} > 0)$")
     ax.set_xticks(n)
@@ -151,9 +157,12 @@ def rate_plot() -> Figure:
     data = reference_data()
     n = np.array(data["n"], dtype=float)
     fig, ax = new_figure(6.4, 3.4)
-    ax.plot(n, -np.array(data["log_p"]) / n**2, label=GOE_RATE_LABEL, color="C0")
-    ax.plot(n, math.log(2) / n, label=COIN_RATE_LABEL, color="C5", linestyle=":")
-    ax.axhline(THETA, label=THETA_LABEL, color="C1", linestyle="--", linewidth=1.5)
+    for artist in (
+        ax.plot(n, -np.array(data["log_p"]) / n**2, label=GOE_RATE_LABEL, color="C0")[0],
+        ax.plot(n, math.log(2) / n, label=COIN_RATE_LABEL, color="C5", linestyle=":")[0],
+        ax.axhline(THETA, label=THETA_LABEL, color="C1", linestyle="--", linewidth=1.5),
+    ):
+        read_back(artist, "q4b.rate-figure")
     ax.set_xscale("log")
     ax.set_ylim(0, 0.72)
     ax.set_xlabel("dimension $n$")
@@ -192,10 +201,11 @@ def index_plot() -> Figure:
     low, high = wilson_interval(counts, SAMPLES)
     coin = binomial_pmf(INDEX_SIZE)
     fig, (left, right) = new_figure(7.2, 3.6, ncols=2)
+    drawn = {}
     for ax, log in ((left, False), (right, True)):
-        ax.bar(k, exact, width=0.7, color="C0", alpha=0.6, label="GOE, exact (Pfaffian)")
+        bars = ax.bar(k, exact, width=0.7, color="C0", alpha=0.6, label="GOE, exact (Pfaffian)")
         seen = counts > 0  # a zero count has no place on a log axis
-        ax.errorbar(
+        sampled = ax.errorbar(
             k[seen],
             freq[seen],
             yerr=[freq[seen] - low[seen], high[seen] - freq[seen]],
@@ -205,7 +215,7 @@ def index_plot() -> Figure:
             color="C2",
             label=f"GOE, {SAMPLES:,} samples ({CONFIDENCE:.0%} interval)",
         )
-        ax.plot(
+        coin_line, = ax.plot(
             k,
             coin,
             "D--",
@@ -214,6 +224,11 @@ def index_plot() -> Figure:
             color="C1",
             label=f"coin flips: Binomial({INDEX_SIZE}, ½)",
         )
+        for name, artist in (("bars", bars), ("sampled", sampled), ("coin", coin_line)):
+            if ax is left:
+                drawn[name] = read_back(artist, "q4b.index-figure")
+            else:
+                repeats(artist, drawn[name])  # the same data on a log scale
         ax.set_xticks(k)
         ax.set_xlabel("index $k$ (negative eigenvalues)")
         if log:

@@ -10,6 +10,7 @@ import numpy as np
 import sympy as sp
 
 from snippets.plumbing.checks import above, at_least, cases, check, equal
+from snippets.plumbing.drawn import draws
 from snippets.plumbing.figures import INK, figure_html, new_figure
 from snippets.plumbing.values import FigureData, computed, scientific, shown, value
 from snippets.q4c_model import COLOURS, PAGE, TEXT, WIDTH
@@ -241,8 +242,9 @@ def escape_figure(label: str = "fig-q4c-escape-steps") -> str:
     data = shown("q4c.escape-curves")
     fig, panels = new_figure(WIDTH, 6.6, nrows=len(FIGURE_RATIOS), sharex=True)
     for panel, q, colour in zip(panels, FIGURE_RATIOS, COLOURS, strict=False):
-        panel.plot(data["dense"], data[f"formula {q:g}"], linewidth=1.4, color=colour)
-        panel.plot(
+        formula, = panel.plot(data["dense"], data[f"formula {q:g}"], linewidth=1.4, color=colour)
+        draws(formula, data, x="dense", y=f"formula {q:g}")
+        simulated, = panel.plot(
             data["eps"],
             data[f"simulated {q:g}"],
             marker="o",
@@ -251,6 +253,7 @@ def escape_figure(label: str = "fig-q4c-escape-steps") -> str:
             markerfacecolor="none",
             color=colour,
         )
+        draws(simulated, data, x="eps", y=f"simulated {q:g}")
         panel.set_ylim(0, 1.12 * data[f"formula {q:g}"].max())
         panel.set_title(f"|λ₋|/λ_max = {q:g}", fontsize=TEXT, loc="left")
         panel.set_ylabel("steps")

@@ -6,8 +6,10 @@ import math
 
 import mpmath as mp
 import numpy as np
+import sympy as sp
 
-from snippets.plumbing.checks import below, check, close, every
+from snippets.plumbing.checks import below, check, close, equal, every
+from snippets.plumbing.drawn import decorative, draws
 from snippets.plumbing.figures import INK, figure_html, new_figure
 from snippets.plumbing.values import FigureData, computed, scientific, shown, value
 from snippets.q4c_model import COLOURS, PAGE, TEXT, WIDTH, gradient_descent, quartic_gradient, quartic_loss
@@ -145,6 +147,10 @@ def plateau_curves() -> FigureData:
     for eps in PLATEAU_EPSILONS:
         _, loss, grads = plateau_run(eps)
         data[f"loss {eps:g}"], data[f"gradient {eps:g}"] = loss, grads
+    # The levels the top panel marks, and where the gradient-norm rule stops (bottom panel).
+    data["saddle value"] = quartic_loss(np.zeros(2))
+    data["minimum value"] = quartic_loss(np.array([0.0, 1.0]))
+    data["stop k"] = np.array([stopping_rule(EPS_NEAR)[0]])
     return data
 
 
@@ -171,8 +177,17 @@ def the_plateau_figure_draws_the_runs():
     for eps in every("start of the figure", PLATEAU_EPSILONS):
         drawn.append(np.concatenate([data[f"loss {eps:g}"], data[f"gradient {eps:g}"]]))
         reference.append(np.concatenate(plateau_by_mpmath(eps)))
+    x, y = sp.symbols("x y", real=True)
+    f = (x**2 - y**2) / 2 + y**4 / 4
+    critical = sp.solve([sp.diff(f, x), sp.diff(f, y)], [x, y], dict=True)
+    values = sorted({float(f.subs(point)) for point in critical})
+    near_gradient = plateau_by_mpmath(EPS_NEAR)[1]
     # Absolute: the drawn gradient norms reach 10⁻¹², below which the axis stops.
     return [
+        close([data["minimum value"][0], data["saddle value"][0]], values, atol=1e-15,
+              what="the marked levels vs f at its critical points (sympy: minima, then the saddle)"),
+        equal(int(data["stop k"][0]), int(np.argmax(near_gradient < STOP_TOLERANCE)),
+              what=f"the marked stop vs the first 30-digit gradient norm below {STOP_TOLERANCE:g}"),
         close(
             np.concatenate(drawn),
             np.concatenate(reference),
@@ -188,26 +203,29 @@ def plateau_figure(label: str = "fig-q4c-plateau") -> str:
     fig, (top, bottom) = new_figure(WIDTH, 6.0, nrows=2, sharex=True)
     labels = {1e-2: "from (1, 10⁻²)", 1e-6: "from (1, 10⁻⁶)", 0.0: "from (1, 0): on the stable manifold"}
     for eps, colour in zip(PLATEAU_EPSILONS, COLOURS, strict=False):
-        top.plot(data[f"loss {eps:g}"], label=labels[eps], color=colour)
-        bottom.plot(data[f"gradient {eps:g}"], color=colour)
-    k, _ = stopping_rule(EPS_NEAR)
+        for panel, name in ((top, f"loss {eps:g}"), (bottom, f"gradient {eps:g}")):
+            line, = panel.plot(data[name], label=labels[eps] if panel is top else None, color=colour)
+            draws(line, data, x=lambda d, name=name: np.arange(len(d[name])), y=name)
+    k = int(data["stop k"][0])
     grads, loss = data[f"gradient {EPS_NEAR:g}"], data[f"loss {EPS_NEAR:g}"]
     on_plateau = np.flatnonzero(np.abs(loss) < PLATEAU_BAND)
     dip = plateau_dip(grads)
-    top.axhline(0.0, color=INK, linewidth=0.8, linestyle=":")
-    top.axhline(-0.25, color=INK, linewidth=0.8, linestyle="--")
-    for level, text in ((0.0, "saddle value f(p) = 0"), (-0.25, "minimum value −1/4")):
-        top.annotate(
+    for name, style in (("saddle value", ":"), ("minimum value", "--")):
+        draws(top.axhline(data[name][0], color=INK, linewidth=0.8, linestyle=style), data, y=name)
+    for name, text in (("saddle value", "saddle value f(p) = 0"), ("minimum value", "minimum value −1/4")):
+        note = top.annotate(
             text,
-            (PLATEAU_STEPS, level),
+            (PLATEAU_STEPS, data[name][0]),
             xytext=(0, 4),
             textcoords="offset points",
             ha="right",
             va="bottom",
             fontsize=TEXT,
         )
-    bottom.axhline(STOP_TOLERANCE, color=INK, linewidth=0.8, linestyle="--")
-    bottom.annotate(
+        draws(note, data, x=lambda d: [len(d[f"loss {EPS_NEAR:g}"]) - 1], y=name)
+    tolerance = bottom.axhline(STOP_TOLERANCE, color=INK, linewidth=0.8, linestyle="--")
+    decorative(tolerance, "marks the stopping rule's tolerance, a parameter the caption names")
+    tolerance_note = bottom.annotate(
         f"tolerance {STOP_TOLERANCE:g}",
         (PLATEAU_STEPS, STOP_TOLERANCE),
         xytext=(0, 4),
@@ -216,8 +234,11 @@ def plateau_figure(label: str = "fig-q4c-plateau") -> str:
         va="bottom",
         fontsize=TEXT,
     )
-    bottom.plot([k], [grads[k]], marker="v", color=INK, markersize=7, linestyle="none")
-    bottom.annotate(
+    decorative(tolerance_note, "names the tolerance line, a parameter")
+    stop, = bottom.plot([k], [grads[k]], marker="v", color=INK, markersize=7, linestyle="none")
+    at_stop = {"x": lambda d: d["stop k"], "y": lambda d: d[f"gradient {EPS_NEAR:g}"][d["stop k"]]}
+    draws(stop, data, **at_stop)
+    stop_note = bottom.annotate(
         f"a ‖∇f‖ < {STOP_TOLERANCE:g} rule\nstops here (k = {k})",
         (k, grads[k]),
         xytext=(4, 1e-9),
@@ -225,6 +246,7 @@ def plateau_figure(label: str = "fig-q4c-plateau") -> str:
         fontsize=TEXT,
         arrowprops={"arrowstyle": "->", "color": INK, "lw": 0.8},
     )
+    draws(stop_note, data, **at_stop)
     top.set(ylabel="loss f(x⁽ᵏ⁾)")
     bottom.set(yscale="log", ylabel="‖∇f(x⁽ᵏ⁾)‖", xlabel="iteration k", ylim=(1e-12, 3))
     top.legend(fontsize=TEXT, loc="center right", bbox_to_anchor=(1.0, 0.6))

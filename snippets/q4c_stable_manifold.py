@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import sympy as sp
 
 from snippets.plumbing.checks import at_least, at_most, check, close, equal, every
+from snippets.plumbing.drawn import draws
 from snippets.plumbing.figures import INK, figure_html, new_figure
 from snippets.plumbing.values import FigureData, computed, shown, value
 from snippets.q4c_model import (
@@ -16,6 +18,7 @@ from snippets.q4c_model import (
     WIDTH,
     gradient_descent,
     quadratic_gradient,
+    quadratic_loss,
     quartic_gradient,
     signed,
 )
@@ -46,7 +49,13 @@ def trajectory(
 
 @value("q4c.trajectories", statement="the gradient descent paths the stable-manifold figure draws")
 def trajectories() -> FigureData:
-    return FigureData({start: trajectory(start) for start in TRAJECTORY_STARTS})
+    data = FigureData({start: trajectory(start) for start in TRAJECTORY_STARTS})
+    grid = np.linspace(-1.5, 1.5, 61)
+    data["x"], data["y"] = np.meshgrid(grid, grid)
+    points = np.column_stack([data["x"].ravel(), data["y"].ravel()])
+    data["f"] = quadratic_loss(points).reshape(data["x"].shape)
+    data["saddle"] = np.zeros(2)
+    return data
 
 
 @check(
@@ -57,7 +66,8 @@ def trajectories() -> FigureData:
 )
 def a_start_on_the_stable_manifold_converges_to_the_saddle():
     steps = 300
-    on_quadratic = gradient_descent(quadratic_gradient, [-1.4, 0.0], TRAJECTORY_ETA, steps)
+    # The figure's first start, the one it draws on the stable manifold (the closed form names −1.4).
+    on_quadratic = gradient_descent(quadratic_gradient, TRAJECTORY_STARTS[0], TRAJECTORY_ETA, steps)
     on_quartic = gradient_descent(quartic_gradient, [1.0, 0.0], QUARTIC_ETA, steps)
     too_large = gradient_descent(quadratic_gradient, [-1.4, 0.0], LARGE_ETA, 20)
     return [
@@ -119,6 +129,20 @@ def the_drawn_paths_follow_the_closed_form():
             what="drawn points vs the closed form",
         ),
         equal([e[0] for e in exits], [e[1] for e in exits], what="steps drawn per path vs the exit step"),
+        *the_drawn_landscape_is_the_saddle(drawn),
+    ]
+
+
+def the_drawn_landscape_is_the_saddle(drawn) -> list:
+    """The contoured heights are sympy's (x² − y²)/2, and the marked saddle solves ∇f = 0."""
+    x, y = sp.symbols("x y", real=True)
+    f = (x**2 - y**2) / 2
+    (saddle,) = sp.solve([sp.diff(f, x), sp.diff(f, y)], [x, y], dict=True)
+    return [
+        close(drawn["f"], sp.lambdify((x, y), f, "numpy")(drawn["x"], drawn["y"]), atol=1e-15,
+              what="contoured heights vs sympy's (x² − y²)/2 on the same grid"),
+        close(drawn["saddle"], [float(saddle[x]), float(saddle[y])], atol=1e-15,
+              what="the marked saddle vs the solution of ∇f = 0"),
     ]
 
 
@@ -126,11 +150,10 @@ def trajectories_figure(label: str = "fig-q4c-trajectories") -> str:
     """Figure: contours of (x² − y²)/2 and gradient-descent paths from four starts."""
     paths = shown("q4c.trajectories")
     fig, ax = new_figure(WIDTH, 6.6)
-    grid = np.linspace(-1.5, 1.5, 61)
-    X, Y = np.meshgrid(grid, grid)
     contours = ax.contour(
-        X, Y, (X**2 - Y**2) / 2, levels=CONTOUR_LEVELS, colors=INK, linewidths=0.8, alpha=0.4
+        paths["x"], paths["y"], paths["f"], levels=CONTOUR_LEVELS, colors=INK, linewidths=0.8, alpha=0.4
     )
+    draws(contours, paths, x="x", y="y", z="f", dashed="negative")  # the caption: dashed where f < 0
     ax.clabel(contours, levels=LABELLED_LEVELS, fontsize=TEXT, fmt=lambda v: signed(v))
     notes = [
         "on the stable manifold:\nconverges to p",
@@ -140,7 +163,7 @@ def trajectories_figure(label: str = "fig-q4c-trajectories") -> str:
     ]
     for start, note, colour in zip(TRAJECTORY_STARTS, notes, COLOURS, strict=True):
         path = paths[start]
-        ax.plot(
+        line, = ax.plot(
             path[:, 0],
             path[:, 1],
             marker="o",
@@ -149,7 +172,10 @@ def trajectories_figure(label: str = "fig-q4c-trajectories") -> str:
             color=colour,
             label=f"from ({signed(start[0])}, {signed(start[1])}):\n{note}",
         )
-    ax.plot([0], [0], marker="X", markersize=9, color=INK, linestyle="none", label="saddle p = (0, 0)")
+        draws(line, paths, x=lambda d, s=start: d[s][:, 0], y=lambda d, s=start: d[s][:, 1])
+    saddle, = ax.plot([0], [0], marker="X", markersize=9, color=INK, linestyle="none",
+                      label="saddle p = (0, 0)")
+    draws(saddle, paths, x=lambda d: d["saddle"][:1], y=lambda d: d["saddle"][1:])
     ax.set(
         xlim=(-1.5, 1.5),
         ylim=(-1.5, 1.5),

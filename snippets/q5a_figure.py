@@ -6,6 +6,7 @@ import numpy as np
 
 from snippets.batchnorm import batchnorm_forward
 from snippets.plumbing.checks import at_most, check, close, every
+from snippets.plumbing.drawn import decorative, draws
 from snippets.plumbing.figures import figure_html, new_figure
 from snippets.plumbing.values import FigureData, computed, shown, value
 from snippets.q5a_finite_differences import (
@@ -73,9 +74,14 @@ def error_figure(label: str) -> str:
     # Colours with a contrast of at least 3 against both the light and the dark page.
     colours = {"dx": "#3b8fd9", "dgamma": "#d55e00", "dbeta": "#2ca58d"}
     for (name, err), marker in zip(errors.items(), ("o", "s", "^"), strict=True):
-        ax.loglog(STEPS, err, marker=marker, markersize=4, color=colours[name], label=labels[name])
-    ax.axhline(FD_RTOL, linestyle="--", linewidth=1.2, color="#8c8c8c", label=f"tolerance {FD_RTOL:g}")
-    ax.axvline(FD_STEP, linestyle=":", linewidth=1.2, color="#8c8c8c", label=f"step used, h = {FD_STEP:g}")
+        line, = ax.loglog(STEPS, err, marker=marker, markersize=4, color=colours[name], label=labels[name])
+        draws(line, data, x="h", y=name)
+    tolerance = ax.axhline(FD_RTOL, linestyle="--", linewidth=1.2, color="#8c8c8c",
+                           label=f"tolerance {FD_RTOL:g}")
+    decorative(tolerance, "marks the gradient check's tolerance, a parameter")
+    used = ax.axvline(FD_STEP, linestyle=":", linewidth=1.2, color="#8c8c8c",
+                      label=f"step used, h = {FD_STEP:g}")
+    decorative(used, "marks the finite-difference step the checks use, a parameter")
     ax.set_xlabel("finite-difference step h")
     ax.set_ylabel("relative error (∞-norm)")
     ax.legend(loc="upper center", fontsize=8, ncols=3)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from snippets.plumbing.checks import cases, check, close, frequency, samples, within_uncertainty
+from snippets.batchnorm import EPS
+from snippets.plumbing.checks import cases, check, close, equal, frequency, samples, within_uncertainty
+from snippets.plumbing.drawn import decorative, draws
 from snippets.plumbing.figures import figure_html, new_figure
 from snippets.plumbing.values import FigureData, computed, shown, value
-from snippets.q5c_drift import RECOMPUTE_BATCHES, steady_lag, training_with_drift
+from snippets.q5c_drift import RECOMPUTE_BATCHES, recomputed_error, steady_lag, training_with_drift
 from snippets.q5c_layer import PAGE, TRAINING_BATCH
 from snippets.q5c_running_stats import (
     BATCH,
@@ -42,7 +44,8 @@ def small_batch_curves() -> FigureData:
     return FigureData(m=np.array(BATCH_SIZES),
                       low=np.array([np.percentile(outputs[m], 5) for m in BATCH_SIZES]),
                       high=np.array([np.percentile(outputs[m], 95) for m in BATCH_SIZES]),
-                      mean=np.array([outputs[m].mean() for m in BATCH_SIZES]))
+                      mean=np.array([outputs[m].mean() for m in BATCH_SIZES]),
+                      inference=np.array([inference_output_of_test_input()]))
 
 
 @check("q5c.small-batch-figure", page=PAGE,
@@ -50,7 +53,8 @@ def small_batch_curves() -> FigureData:
                  "outputs, and its mean curve agrees with that simulation")
 def small_batch_figure_matches_an_independent_run():
     data = computed("q5c.small-batch-curves")
-    outcomes = []
+    outcomes = [close(data["inference"], [TEST_INPUT / np.sqrt(1 + EPS)], rtol=1e-15,
+                      what="the inference line vs x/√(1 + ε), the population statistics being (0, 1)")]
     for m in cases("m", BATCH_SIZES[2:]):  # from m = 4: for m = 2 nearly all outputs sit at ±1
         row, other = BATCH_SIZES.index(m), independent_run(m)
         outcomes.append(frequency(int(np.sum(other < data["low"][row])), other.size, 0.05,
@@ -65,15 +69,24 @@ def small_batch_figure_matches_an_independent_run():
 
 def small_batch_figure(label: str) -> str:
     """The training-mode output of one fixed input against the batch size, with the inference output."""
-    data, reference = shown("q5c.small-batch-curves"), inference_output_of_test_input()
+    data = shown("q5c.small-batch-curves")
+    reference = float(data["inference"][0])
     fig, ax = new_figure(6.4, 3.3)
-    ax.fill_between(data["m"], data["low"], data["high"], alpha=0.3, linewidth=0, color=BLUE,
-                    label="training mode: 5th to 95th percentile")
-    ax.plot(data["m"], data["mean"], marker="o", markersize=4, color=BLUE, label="training mode: mean")
-    ax.axhline(reference, linestyle="--", linewidth=1.4, color=PURPLE, label="inference mode")
-    ax.axvline(TRAINING_BATCH, linestyle=":", linewidth=1.2, color=GREY, label="training batch size")
+    band = ax.fill_between(data["m"], data["low"], data["high"], alpha=0.3, linewidth=0, color=BLUE,
+                           label="training mode: 5th to 95th percentile")
+    draws(band, data, x="m", low="low", high="high")
+    mean, = ax.plot(data["m"], data["mean"], marker="o", markersize=4, color=BLUE,
+                    label="training mode: mean")
+    draws(mean, data, x="m", y="mean")
+    draws(ax.axhline(reference, linestyle="--", linewidth=1.4, color=PURPLE, label="inference mode"),
+          data, y="inference")
+    training = ax.axvline(TRAINING_BATCH, linestyle=":", linewidth=1.2, color=GREY,
+                          label="training batch size")
+    decorative(training, "marks the training batch size, a parameter of the model")
     fine = np.geomspace(1, 4, 40)
-    ax.plot(fine, np.sqrt(fine - 1), linestyle=":", linewidth=1.4, color=ORANGE, label=r"bound $\sqrt{m-1}$")
+    bound, = ax.plot(fine, np.sqrt(fine - 1), linestyle=":", linewidth=1.4, color=ORANGE,
+                     label=r"bound $\sqrt{m-1}$")
+    decorative(bound, "the stated bound √(m − 1) drawn from its formula, a guide, not a computed result")
     ax.set_xscale("log", base=2)
     ax.set_xticks(data["m"], [str(m) for m in data["m"]])
     ax.set_xlabel("test batch size m")
@@ -159,17 +172,24 @@ def running_stats_figure(label: str) -> str:
               (axes[1], "var", POP_VAR, "running variance", r"population variance $\sigma^2$"))
     for ax, key, target, ylabel, target_label in panels:
         centre, sd = data[f"{key}_expected"], data[f"{key}_sd"]
-        ax.fill_between(data["t"], centre - BAND_SDS * sd, centre + BAND_SDS * sd, alpha=0.25, linewidth=0,
-                        color=BLUE, label=f"theory: mean ± {BAND_SDS:g} s.d.")
+        band = ax.fill_between(data["t"], centre - BAND_SDS * sd, centre + BAND_SDS * sd, alpha=0.25,
+                               linewidth=0, color=BLUE, label=f"theory: mean ± {BAND_SDS:g} s.d.")
+        draws(band, data, x="t", low=lambda d, k=key: d[f"{k}_expected"] - BAND_SDS * d[f"{k}_sd"],
+              high=lambda d, k=key: d[f"{k}_expected"] + BAND_SDS * d[f"{k}_sd"])
         for run in range(3):
-            ax.plot(data["t"], data[f"{key}_three"][:, run], linewidth=0.9, alpha=0.8, color=PURPLE,
-                    label="three single runs" if run == 0 else None)
-        ax.plot(data["t"], data[f"{key}_runs"], linewidth=2, color=GREEN, label=f"mean of {RUNS} runs")
-        ax.axhline(target, linestyle="--", linewidth=1.2, color=GREY, label=target_label)
+            single, = ax.plot(data["t"], data[f"{key}_three"][:, run], linewidth=0.9, alpha=0.8, color=PURPLE,
+                              label="three single runs" if run == 0 else None)
+            draws(single, data, x="t", y=lambda d, k=key, r=run: d[f"{k}_three"][:, r])
+        mean, = ax.plot(data["t"], data[f"{key}_runs"], linewidth=2, color=GREEN,
+                        label=f"mean of {RUNS} runs")
+        draws(mean, data, x="t", y=f"{key}_runs")
+        decorative(ax.axhline(target, linestyle="--", linewidth=1.2, color=GREY, label=target_label),
+                   "the population value, a parameter the data are drawn with")
         ax.set_xlabel("training step")
         ax.set_ylabel(ylabel)
-    axes[1].axhline(biased_target(), linestyle=":", linewidth=1.4, color=ORANGE,
-                    label=r"$(m-1)\sigma^2/m$: biased target")
+    biased = axes[1].axhline(biased_target(), linestyle=":", linewidth=1.4, color=ORANGE,
+                             label=r"$(m-1)\sigma^2/m$: biased target")
+    decorative(biased, "the stated formula (m − 1)σ²/m of the parameters, a reference level")
     for ax in axes:
         ax.legend(loc="lower right", fontsize=7)
     return figure_html(
@@ -194,19 +214,39 @@ def running_stats_figure(label: str) -> str:
 # --- Figure: a drifting feature ------------------------------------------------------------------
 
 
+@value("q5c.drift-marks", statement="where the drift figure marks the gap left after recomputing")
+def drift_marks() -> FigureData:
+    run, data = training_with_drift(), computed("q5c.drift-curves")
+    final = float(data["population"][-1])
+    gap = float((final - run["recomputed"]).mean())
+    return FigureData({"step": data["t"][-1:], "recomputed gap": np.array([gap])})
+
+
+@check("q5c.drift-figure", page=PAGE,
+       statement="The drift figure's diamond sits at minus the recomputed statistic's mean error, "
+                 "at the last step")
+def the_drift_figure_marks_the_recomputed_gap():
+    marks, curves = computed("q5c.drift-marks"), computed("q5c.drift-curves")
+    return [close(marks["recomputed gap"], [-recomputed_error()], rtol=1e-9, atol=1e-15,
+                  what="diamond height vs −(mean of recomputed − final mean) (q5c.recomputed-error)"),
+            equal(int(marks["step"][0]), int(curves["t"].max()), what="the diamond's step vs the last step")]
+
+
 def drift_figure(label: str) -> str:
     """How far the running mean trails the drifting feature's current mean, and the recomputed value."""
-    data = shown("q5c.drift-curves")
-    run = training_with_drift()
-    final = float(data["population"][-1])
-    recomputed_gap = float((final - run["recomputed"]).mean())
+    data, marks = shown("q5c.drift-curves"), shown("q5c.drift-marks")
+    recomputed_gap = float(marks["recomputed gap"][0])
     fig, ax = new_figure(6.4, 3.2)
-    ax.axhline(steady_lag(), color=GREY, linestyle="--", linewidth=1.4, label="predicted lag (1 − α)d/α")
-    ax.plot(data["t"], data["population"] - data["one_run"], color=PURPLE, linewidth=0.9, alpha=0.8,
-            label="one run")
-    ax.plot(data["t"], data["population"] - data["running"], color=GREEN, linewidth=2, label="mean of runs")
-    ax.plot([data["t"][-1]], [recomputed_gap], marker="D", markersize=7, color=ORANGE, linestyle="none",
-            label="recomputed with the final network")
+    predicted = ax.axhline(steady_lag(), color=GREY, linestyle="--", linewidth=1.4,
+                           label="predicted lag (1 − α)d/α")
+    decorative(predicted, "the stated closed form (1 − α)d/α of the parameters, a reference level")
+    for name, style in (("one_run", {"color": PURPLE, "linewidth": 0.9, "alpha": 0.8, "label": "one run"}),
+                        ("running", {"color": GREEN, "linewidth": 2, "label": "mean of runs"})):
+        line, = ax.plot(data["t"], data["population"] - data[name], **style)
+        draws(line, data, x="t", y=lambda d, n=name: d["population"] - d[n])
+    diamond, = ax.plot([data["t"][-1]], [recomputed_gap], marker="D", markersize=7, color=ORANGE,
+                       linestyle="none", label="recomputed with the final network")
+    draws(diamond, marks, x="step", y="recomputed gap")
     ax.set_xlabel("training step")
     ax.set_ylabel("current mean − running mean")
     ax.legend(loc="lower center", fontsize=8, ncols=2)

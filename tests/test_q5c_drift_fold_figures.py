@@ -18,7 +18,8 @@ CHECKS = sorted(k for k, c in REGISTRY.items() if c.file.endswith(MODULES))
 
 
 def test_the_modules_register_their_checks():
-    assert CHECKS == ["q5c.fold", "q5c.running-figure", "q5c.running-stats-lag", "q5c.small-batch-figure"]
+    assert CHECKS == ["q5c.drift-figure", "q5c.fold", "q5c.running-figure", "q5c.running-stats-lag",
+                      "q5c.small-batch-figure"]
 
 
 @pytest.mark.parametrize("check_id", CHECKS)

@@ -13,6 +13,7 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
+from snippets.plumbing import drawn  # noqa: E402  (also records where each artist is drawn)
 from snippets.plumbing.page_context import page  # noqa: E402
 from snippets.plumbing.xref import figure_number  # noqa: E402
 
@@ -109,6 +110,7 @@ NESTED_SCRIPTS = re.compile(r"\$[^$]*[_^]\{[^{}$]*[_^][^$]*\$")
 def svg_markup(fig: Figure, *, figure_id: str, title: str, description: str) -> str:
     """The figure as an SVG string: no date, ids namespaced by `figure_id`, title and desc first."""
     buffer = io.StringIO()
+    drawn.audit(fig)  # every drawn artist against its registered, checked data (or declared decorative)
     smallest = _legible(fig)
     with matplotlib.rc_context(STYLE):
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})

@@ -92,7 +92,10 @@ def _computed_once(key: str) -> object:
     load_all()
     if key not in VALUES:
         raise KeyError(f"no value named {key!r} is registered (see snippets.plumbing.values.value)")
-    return VALUES[key].compute()
+    found = VALUES[key].compute()
+    if isinstance(found, FigureData):
+        found.key = key  # what a figure's drawn artists name as their account (snippets/plumbing/drawn.py)
+    return found
 
 
 @cache
@@ -174,7 +177,13 @@ class Table:
 
 
 class FigureData(dict):
-    """The named series a figure draws (`data["k"]`, `data["frequency"]`), registered like a value."""
+    """The named series a figure draws (`data["k"]`, `data["frequency"]`), registered like a value.
+
+    Each drawn artist names the series it draws (`draws(line, data, x="k", y="frequency")`), and
+    the figure is read back against them before it is saved (snippets/plumbing/drawn.py).
+    """
+
+    key = ""
 
     def __format__(self, spec: str) -> str:
         return ", ".join(f"{name}: {len(series)} points" for name, series in self.items())

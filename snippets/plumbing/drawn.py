@@ -1,0 +1,361 @@
+"""What a figure draws, read back from its Matplotlib artists and held to registered, checked data.
+
+Every artist a figure block adds to an axes (a line, a marker, a contour set, a band, bars, a
+surface, an annotation or a text) must be accounted for before the figure is saved, by one of:
+
+    line, = ax.plot(data["t"], data["f"])
+    draws(line, data, x="t", y="f")             # read back, equal to the registered series
+    draws(note, data, y="minimum value")        # an annotation marks a registered, checked value
+    draws(cs, data, x="x", y="y", z="heights", dashed="negative")   # contours, their meaning too
+    read_back(bars, "q4b.index-figure")         # a check reads this artist back (drawn_line, ...)
+    repeats(right_line, left_line)              # the same data as an accounted artist, redrawn
+    decorative(grid_line, "a reference line at the tolerance parameter, not a result")
+
+`data` is a `FigureData` registered with `@value` (so a check compares it with an independent
+computation); a series is named by its key or computed from the data by a callable. An artist
+that draws nothing (a legend proxy, an empty text) needs no account. Whatever a style means
+(dashed = negative levels, a colour = a kind of level) is stated with the account and read back
+from the drawn artist. A figure that draws anything unaccounted for, or something that differs
+from its account, fails the build, naming the snippet line that drew it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from matplotlib import colors as mcolors
+from matplotlib.axes._base import _AxesBase
+from matplotlib.collections import Collection, PathCollection, PolyCollection
+from matplotlib.container import BarContainer, Container, ErrorbarContainer
+from matplotlib.contour import ContourSet
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from matplotlib.text import Annotation, Text
+
+from snippets.plumbing import failures
+
+ACCOUNT, SITE = "_drawn_account", "_drawn_at"
+SNIPPETS = Path(__file__).resolve().parents[1]
+PLUMBING = Path(__file__).resolve().parent
+
+# What a style may be said to mean: a predicate on a contour level.
+MEANINGS: dict[str, Callable[[float], bool]] = {
+    "negative": lambda level: level < 0,
+    "zero": lambda level: level == 0,
+    "positive": lambda level: level > 0,
+    "nonzero": lambda level: level != 0,
+}
+
+
+def _creation_site() -> str:
+    """`snippets/<file>.py:<line>` of the innermost question-module frame that is adding an artist."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        path = Path(frame.f_code.co_filename)
+        if path.suffix == ".py" and path.parent == SNIPPETS:
+            return f"snippets/{path.name}:{frame.f_lineno}"
+        frame = frame.f_back
+    return ""
+
+
+_original_set_artist_props = _AxesBase._set_artist_props
+
+
+def _set_artist_props(self, artist) -> None:
+    _original_set_artist_props(self, artist)
+    if not hasattr(artist, SITE):
+        setattr(artist, SITE, _creation_site())
+
+
+_AxesBase._set_artist_props = _set_artist_props  # every add_line/add_collection/add_patch/text/artist
+
+
+def draws(artist, data, **spec):
+    """Account for `artist`: what it draws equals the named series of registered `data`."""
+    from snippets.plumbing.values import FigureData
+
+    if not isinstance(data, FigureData) or not getattr(data, "key", ""):
+        raise TypeError("draws() needs a registered FigureData (from shown(key))")
+    setattr(artist, ACCOUNT, ("data", data, spec, _creation_site()))
+    return artist
+
+
+def read_back(artist, check_id: str):
+    """Account for `artist`: the check `check_id` reads it back (by its label) and compares it."""
+    setattr(artist, ACCOUNT, ("check", check_id, {}, _creation_site()))
+    return artist
+
+
+def repeats(artist, original):
+    """Account for `artist`: it draws exactly what the accounted `original` draws (another panel)."""
+    setattr(artist, ACCOUNT, ("repeat", original, {}, _creation_site()))
+    return artist
+
+
+def decorative(artist, reason: str):
+    """Account for `artist` as drawing no result (a guide, a parameter's mark), with the reason."""
+    if not reason.strip():
+        raise ValueError("decorative() needs the reason the artist states no result")
+    setattr(artist, ACCOUNT, ("decorative", reason, {}, _creation_site()))
+    return artist
+
+
+# --- Reading artists back ------------------------------------------------------------------------
+
+READ: dict[str, set[str]] = {}  # check id -> labels of the artists it read back
+
+
+def _record_read(label: str) -> None:
+    from snippets.plumbing.checks import running
+
+    check_id = running()
+    if check_id is not None:
+        READ.setdefault(check_id, set()).add(label)
+
+
+def drawn_line(ax, label: str) -> np.ndarray:
+    """The y values of the line with this legend label (for a check that reads a figure back)."""
+    _record_read(label)
+    return np.asarray(next(line for line in ax.lines if line.get_label() == label).get_ydata(), dtype=float)
+
+
+def drawn_xy(ax, label: str) -> tuple[np.ndarray, np.ndarray]:
+    """The x and y values of the line with this legend label."""
+    _record_read(label)
+    xy = next(line for line in ax.lines if line.get_label() == label).get_xydata()
+    return np.asarray(xy[:, 0], dtype=float), np.asarray(xy[:, 1], dtype=float)
+
+
+def drawn_errorbars(ax, label: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(centres, lower ends, upper ends) of the error bars with this legend label."""
+    _record_read(label)
+    container = next(c for c in ax.containers if c.get_label() == label)
+    centre = np.asarray(container.lines[0].get_ydata(), dtype=float)
+    segments = container.lines[2][0].get_segments()
+    return centre, np.array([s[0][1] for s in segments]), np.array([s[1][1] for s in segments])
+
+
+def drawn_bars(ax, label: str) -> np.ndarray:
+    """The heights of the bars with this legend label."""
+    _record_read(label)
+    container = next(c for c in ax.containers if c.get_label() == label)
+    return np.array([patch.get_height() for patch in container.patches], dtype=float)
+
+
+# --- The audit -----------------------------------------------------------------------------------
+
+
+def _series(data, spec) -> np.ndarray:
+    found = spec(data) if callable(spec) else data[spec]
+    return np.asarray(found, dtype=float)
+
+
+def _same(drawn, expected) -> bool:
+    drawn = np.asarray(drawn, dtype=float)
+    try:
+        expected = np.broadcast_to(np.asarray(expected, dtype=float), drawn.shape)
+    except ValueError:
+        return False
+    return bool(np.array_equal(drawn, expected, equal_nan=True))
+
+
+def _draws_nothing(artist) -> bool:
+    if isinstance(artist, Text):
+        return not artist.get_visible() or not artist.get_text().strip()
+    if isinstance(artist, Line2D):
+        return len(artist.get_xdata()) == 0
+    return not artist.get_visible()
+
+
+def _line_coordinates(line: Line2D) -> dict[str, np.ndarray]:
+    """The coordinates of a line that are in data units (an axhline's x is in axes units)."""
+    ax, xy = line.axes, np.asarray(line.get_xydata(), dtype=float)
+    transform = line.get_transform()
+    if transform == ax.get_yaxis_transform(which="grid"):
+        return {"y": xy[:, 1]}
+    if transform == ax.get_xaxis_transform(which="grid"):
+        return {"x": xy[:, 0]}
+    return {"x": xy[:, 0], "y": xy[:, 1]}
+
+
+def _read(artist) -> dict[str, np.ndarray]:
+    """The numbers an artist draws, by coordinate name."""
+    if isinstance(artist, Line2D):
+        return _line_coordinates(artist)
+    if isinstance(artist, Annotation):
+        return {"x": np.array([artist.xy[0]], float), "y": np.array([artist.xy[1]], float)}
+    if isinstance(artist, Text):
+        x, y = artist.get_position()
+        return {"x": np.array([x], float), "y": np.array([y], float)}
+    if isinstance(artist, PathCollection):
+        offsets = np.asarray(artist.get_offsets(), float)
+        return {"x": offsets[:, 0], "y": offsets[:, 1]}
+    raise TypeError(f"no read-back for {type(artist).__name__}")
+
+
+def _fill_between_mismatch(band: PolyCollection, data, spec) -> str:
+    x, low, high = (_series(data, spec[name]) for name in ("x", "low", "high"))
+    vertices = {tuple(v) for path in band.get_paths() for v in np.asarray(path.vertices, float)}
+    expected = set(zip(x, low, strict=True)) | set(zip(x, high, strict=True))
+    if vertices != expected:
+        off, missed = len(vertices - expected), len(expected - vertices)
+        return f"its polygon has {off} vertices off the band and misses {missed}"
+    return ""
+
+
+def _contour_mismatch(contours: ContourSet, data, spec) -> str:
+    """Levels, their lines on the registered grid (interpolated heights) and the stated styles."""
+    from scipy.interpolate import RegularGridInterpolator
+
+    levels = np.asarray(contours.levels, float)
+    if "levels" in spec and not _same(levels, _series(data, spec["levels"])):
+        return f"levels {levels.tolist()} are not the registered {list(_series(data, spec['levels']))}"
+    x, y, z = (_series(data, spec[name]) for name in ("x", "y", "z"))
+    height = RegularGridInterpolator((y[:, 0], x[0]), z)
+    # Marching squares puts vertices on grid edges, where the interpolated height is the level to
+    # rounding; inline labels cut lines between them (off by 10⁻⁴ at most here). A line drawn at
+    # another level is off by at least the gap between levels, 20 times this tolerance.
+    gaps = np.diff(np.unique(levels))
+    tolerance = (gaps.min() if gaps.size else float(np.ptp(z)) or 1.0) / 20
+    for level, path in zip(levels, contours.get_paths(), strict=True):
+        if len(path.vertices) and np.abs(height(path.vertices[:, ::-1]) - level).max() > tolerance:
+            return f"the line drawn at level {level:g} does not follow that level of the registered heights"
+    styles = contours.get_linestyles()
+    for level, (_, dashes) in zip(levels, styles, strict=True):
+        if "dashed" in spec and bool(dashes) != MEANINGS[spec["dashed"]](level):
+            return f"level {level:g} is {'dashed' if dashes else 'solid'}, but dashed means {spec['dashed']}"
+    for colour, meaning in spec.get("colours", {}).items():
+        drawn = [mcolors.same_color(c, colour) for c in contours.get_edgecolor()]
+        if drawn != [MEANINGS[meaning](level) for level in levels]:
+            return f"the levels drawn in {colour} are not exactly the {meaning} ones"
+    for label in getattr(contours, "labelTexts", []):
+        number = float(label.get_text().replace("−", "-"))
+        if not np.isclose(levels, number, rtol=1e-6).any():
+            return f"a contour label reads {label.get_text()!r}, which is no level drawn"
+    return ""
+
+
+def _mismatch(artist, data, spec) -> str:
+    """Why what `artist` draws is not what its account says ("" when it is)."""
+    if isinstance(artist, ContourSet):
+        return _contour_mismatch(artist, data, spec)
+    if isinstance(artist, PolyCollection) and set(spec) == {"x", "low", "high"}:
+        return _fill_between_mismatch(artist, data, spec)
+    if isinstance(artist, ErrorbarContainer):
+        centre = artist.lines[0]
+        segments = artist.lines[2][0].get_segments()
+        low = np.array([s[0][1] for s in segments])
+        high = np.array([s[1][1] for s in segments])
+        drawn = {"x": centre.get_xdata(), "y": centre.get_ydata(), "low": low, "high": high}
+    elif isinstance(artist, BarContainer):
+        drawn = {"x": [p.get_x() + p.get_width() / 2 for p in artist.patches],
+                 "height": [p.get_height() for p in artist.patches]}
+    elif type(artist).__name__ == "Poly3DCollection":
+        faces = np.asarray(artist._faces, float)  # the surface's quadrilaterals, in data units
+        drawn = {"x": faces[..., 0], "y": faces[..., 1], "z": faces[..., 2]}
+        return _surface_mismatch(drawn, data, spec)
+    else:
+        drawn = _read(artist)
+    missing = sorted(set(drawn) - set(spec))
+    if missing:
+        return f"its account names no series for {', '.join(missing)}"
+    for name, values in drawn.items():
+        if not _same(values, _series(data, spec[name])):
+            return f"its {name} values differ from the registered series {spec[name]!r}" if isinstance(
+                spec[name], str) else f"its {name} values differ from its account"
+    return ""
+
+
+def _surface_mismatch(drawn, data, spec) -> str:
+    """Every corner of the surface's faces is a registered grid point with its registered height."""
+    columns = (_series(data, spec[n]).ravel() for n in ("x", "y", "z"))
+    grid = {(a, b): c for a, b, c in zip(*columns, strict=True)}
+    for a, b, c in zip(drawn["x"].ravel(), drawn["y"].ravel(), drawn["z"].ravel(), strict=True):
+        if grid.get((a, b), np.nan) != c:
+            return f"the surface has a corner ({a:g}, {b:g}, {c:g}) that is not a registered height"
+    return ""
+
+
+def _owned_by_containers(ax) -> dict[int, Container]:
+    owner = {}
+    for container in ax.containers:
+        for child in container.get_children():
+            owner[id(child)] = container
+    return owner
+
+
+def _contour_labels(ax) -> set[int]:
+    return {id(t) for c in ax._children if isinstance(c, ContourSet) for t in getattr(c, "labelTexts", [])}
+
+
+def problems(fig) -> list[tuple[str, str, str]]:
+    """(cause, snippet line, details) for every drawn artist that is unaccounted for or differs."""
+    found = []
+    for ax in fig.axes:
+        owner, labels = _owned_by_containers(ax), _contour_labels(ax)
+        seen: set[int] = set()
+        for artist in ax._children:
+            if id(artist) in labels or _draws_nothing(artist) and id(artist) not in owner:
+                continue
+            target = owner.get(id(artist), artist)
+            if id(target) in seen:
+                continue
+            seen.add(id(target))
+            site = getattr(artist, SITE, "")
+            account = getattr(target, ACCOUNT, None)
+            kind = type(target).__name__
+            if account is None:
+                found.append((f"a figure draws a {kind} that no registered, checked data accounts for",
+                              site, "account for it with draws(...), read_back(...), repeats(...) or "
+                              "decorative(..., reason) (snippets/plumbing/drawn.py)"))
+                continue
+            why = _account_mismatch(target, account)
+            if why:
+                found.append((f"a figure's {kind} differs from its account: {why}", account[3] or site, ""))
+    return found
+
+
+def _account_mismatch(artist, account) -> str:
+    how, subject, spec, _ = account
+    if how == "data":
+        from snippets.plumbing.values import shown
+
+        shown(subject.key)  # the page displays this data: the page summary requires a check of it
+        return _mismatch(artist, subject, spec)
+    if how == "check":
+        from snippets.plumbing.checks import verify
+
+        verify(subject)
+        label = artist.get_label()
+        if label not in READ.get(subject, set()):
+            return f"the check {subject} does not read back the artist labelled {label!r}"
+        return ""
+    if how == "repeat":
+        if getattr(subject, ACCOUNT, None) is None:
+            return "it repeats an artist that is itself unaccounted for"
+        return "" if _drawn_data(artist) == _drawn_data(subject) else "it does not draw what it repeats"
+    return ""
+
+
+def _drawn_data(artist) -> list:
+    """A comparable snapshot of what an artist draws (for repeats)."""
+    if isinstance(artist, Container):
+        return [_drawn_data(child) for child in artist.get_children()]
+    if isinstance(artist, Line2D):
+        return np.asarray(artist.get_xydata(), float).tolist()
+    if isinstance(artist, Rectangle):
+        return [artist.get_x(), artist.get_y(), artist.get_width(), artist.get_height()]
+    if isinstance(artist, Collection):
+        return [np.asarray(p.vertices, float).tolist() for p in artist.get_paths()]
+    return [str(artist)]
+
+
+def audit(fig) -> bool:
+    """Report every problem of `fig` as a build failure (page, snippet line, cause first); True if none."""
+    found = problems(fig)
+    for cause, site, details in found:
+        failures.report(cause, source=site, details=details, kind="figure")
+    return not found

@@ -1,0 +1,113 @@
+"""What figures draw is read back and held to registered data: a mutated drawing must fail the build."""
+
+from __future__ import annotations
+
+import pytest
+
+from snippets import q4a_figures, q4b_figures, q4c_plateau, q4c_stable_manifold
+from snippets.plumbing import drawn
+from snippets.plumbing.figures import new_figure
+from snippets.plumbing.values import shown
+
+FIGURES = [
+    (q4a_figures.quadratic_model_plot, ()), (q4a_figures.landscape_plot, ()),
+    (q4b_figures.saddle_ratio_plot, ()), (q4b_figures.probability_plot, ()),
+    (q4b_figures.rate_plot, ()), (q4b_figures.index_plot, ()),
+]
+
+
+def causes(fig) -> list[str]:
+    return [cause for cause, _, _ in drawn.problems(fig)]
+
+
+@pytest.mark.parametrize("plot", [f for f, _ in FIGURES], ids=lambda f: f.__name__)
+def test_every_artist_of_the_real_figures_is_accounted_for(plot):
+    assert causes(plot()) == []
+
+
+def test_an_unaccounted_line_fails_and_names_its_snippet_line():
+    fig = q4a_figures.quadratic_model_plot()
+    fig.axes[0].plot([0.0, 1.0], [0.0, 1.0])
+    (problem,) = drawn.problems(fig)
+    assert problem[0].startswith("a figure draws a Line2D that no registered, checked data accounts for")
+    assert problem[1] == ""  # drawn here, outside the question modules: no snippet line to name
+
+
+def test_a_line_that_differs_from_its_registered_series_fails():
+    data = shown("q4a.model-curves")
+    fig, ax = new_figure()
+    line, = ax.plot(data["t"], -data["bowl v1 f"])
+    drawn.draws(line, data, x="t", y="bowl v1 f")
+    assert causes(fig) == ["a figure's Line2D differs from its account: its y values differ from the "
+                           "registered series 'bowl v1 f'"]
+
+
+def test_dashing_the_zero_level_instead_of_the_negative_ones_fails(monkeypatch):
+    real = q4a_figures.landscape_plot()
+    assert causes(real) == []
+    data = shown("q4a.landscape-heights")
+    fig, ax = new_figure()
+    levels = q4a_figures.contour_levels("x2y3")
+    lines = ax.contour(*data["fine"], data["x2y3 fine"], levels=levels,
+                       colors=["C3" if lv < 0 else "C4" if lv == 0 else "C0" for lv in levels],
+                       linestyles=["--" if lv == 0 else "-" for lv in levels])  # the mutant of the study
+    drawn.draws(lines, data, x=lambda d: d["fine"][0], y=lambda d: d["fine"][1], z="x2y3 fine",
+                dashed="negative", colours={"C3": "negative", "C4": "zero", "C0": "positive"})
+    assert causes(fig) == ["a figure's QuadContourSet differs from its account: level -0.4 is solid, "
+                           "but dashed means negative"]
+
+
+def test_contours_of_other_heights_fail():
+    data = shown("q4a.landscape-heights")
+    fig, ax = new_figure()
+    lines = ax.contour(*data["fine"], 2 * data["x2y3 fine"], levels=[0.1, 0.5])
+    drawn.draws(lines, data, x=lambda d: d["fine"][0], y=lambda d: d["fine"][1], z="x2y3 fine")
+    assert len(causes(fig)) == 1 and "does not follow that level" in causes(fig)[0]
+
+
+def test_an_annotation_moved_off_its_level_fails():
+    data = shown("q4c.plateau-curves")
+    fig, ax = new_figure()
+    note = ax.annotate("minimum value −1/4", (260, +0.25))  # the surviving mutant: +1/4 for −1/4
+    drawn.draws(note, data, x=lambda d: [260], y="minimum value")
+    assert causes(fig) == ["a figure's Annotation differs from its account: its y values differ from the "
+                           "registered series 'minimum value'"]
+
+
+def test_the_plateau_figure_marks_the_critical_values_sympy_finds():
+    data = shown("q4c.plateau-curves")
+    assert data["minimum value"] == pytest.approx(-0.25) and data["saddle value"] == pytest.approx(0.0)
+
+
+def test_a_trajectory_start_off_the_checked_one_fails_the_stable_manifold_check(monkeypatch):
+    starts = [(+1.4, 0.0), *q4c_stable_manifold.TRAJECTORY_STARTS[1:]]
+    monkeypatch.setattr(q4c_stable_manifold, "TRAJECTORY_STARTS", starts)
+    outcomes = q4c_stable_manifold.a_start_on_the_stable_manifold_converges_to_the_saddle()
+    assert not all(o.passed for o in outcomes)
+
+
+def test_a_band_off_its_series_fails():
+    data = shown("q5c.small-batch-curves")
+    fig, ax = new_figure()
+    band = ax.fill_between(data["m"], data["low"], data["high"] + 0.5)
+    drawn.draws(band, data, x="m", low="low", high="high")
+    assert len(causes(fig)) == 1 and "polygon" in causes(fig)[0]
+
+
+def test_a_read_back_artist_the_check_does_not_read_fails(monkeypatch):
+    fig = q4b_figures.rate_plot()
+    ax = fig.axes[0]
+    extra, = ax.plot([1.0, 2.0], [0.1, 0.2], label="not read back")
+    drawn.read_back(extra, "q4b.rate-figure")
+    assert causes(fig) == ["a figure's Line2D differs from its account: the check q4b.rate-figure does "
+                           "not read back the artist labelled 'not read back'"]
+
+
+def test_decorative_needs_a_reason():
+    fig, ax = new_figure()
+    with pytest.raises(ValueError):
+        drawn.decorative(ax.axhline(0.5), " ")
+
+
+def test_plateau_figure_and_its_check_agree():
+    assert all(o.passed for o in q4c_plateau.the_plateau_figure_draws_the_runs())
