@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from snippets.plumbing.checks import check, close, every
+from snippets.plumbing.checks import check, close, equal, every
 from snippets.plumbing.drawn import draws
 from snippets.plumbing.figures import figure_html, new_figure
 from snippets.plumbing.values import FigureData, computed, shown, value
@@ -79,17 +79,18 @@ def quadratic_model_plot():
         for kind, style in (("f", "-"), ("model", "--")):
             line, = top.plot(ts, data[f"bowl {direction} {kind}"], color=colour, linestyle=style,
                              label=f"f along {name}" if kind == "f" else None)
-            draws(line, data, x="t", y=f"bowl {direction} {kind}")
+            # Dashed is the quadratic model, as the caption says.
+            draws(line, data, x="t", y=f"bowl {direction} {kind}", dashed=kind == "model")
     top.plot([], [], color="C5", linestyle="--", label="quadratic models")
     top.set(title="(a) bowl x² + xy + y² + y⁴", ylabel="f(xₚ + tv) − f(xₚ)", ylim=(-0.1, 2.3))
     top.legend(fontsize=TEXT, loc="upper center")
 
     for key, colour, name in (("x2y4", "C2", "x² + y⁴"), ("x2y3", "C3", "x² + y³")):
         line, = middle.plot(ts, data[f"{key} e_y f"], color=colour, label=name)
-        draws(line, data, x="t", y=f"{key} e_y f")
+        draws(line, data, x="t", y=f"{key} e_y f", dashed=False)
     model, = middle.plot(ts, data["x2y4 e_y model"], color="C5", linestyle="--",
                          label="quadratic model of both")
-    draws(model, data, x="t", y="x2y4 e_y model")
+    draws(model, data, x="t", y="x2y4 e_y model", dashed=True)
     middle.set(title="(b) both along the y-axis (λ = 0)", ylabel="f(tv) − f(0)", ylim=(-1.1, 1.1))
     middle.legend(fontsize=TEXT, loc="lower right")
 
@@ -97,10 +98,10 @@ def quadratic_model_plot():
                                          ("x2y4", "e_y", "C2", "x² + y⁴"),
                                          ("x2y3", "e_y", "C3", "x² + y³")):
         quotient, = bottom.plot(ts, data[f"{key} {direction} quotient"], color=colour, label=name)
-        draws(quotient, data, x="t", y=f"{key} {direction} quotient")
+        draws(quotient, data, x="t", y=f"{key} {direction} quotient", dashed=False)
         limit, = bottom.plot([0], data[f"{key} {direction} limit"], marker="o", color=colour,
                              markerfacecolor="none", linestyle="none")
-        draws(limit, data, x=lambda _: [0.0], y=f"{key} {direction} limit")
+        draws(limit, data, x=lambda _: [0.0], y=f"{key} {direction} limit", marker="o")  # "circles mark"
     bottom.set(title="(c) the quotient (f(xₚ + tv) − f(xₚ)) / t²", xlabel="t", ylim=(-1.1, 1.75))
     bottom.legend(fontsize=TEXT, loc="upper center", ncols=3, handlelength=1.2, columnspacing=0.8)
     for panel in (top, middle, bottom):
@@ -150,6 +151,7 @@ def curves_by_sympy(ts: np.ndarray) -> dict[str, np.ndarray]:
 
 SURFACE_GRID, CONTOUR_GRID = 15, 61
 LANDSCAPE_KEYS = ("bowl", "x2y4", "x2y3")
+POINT_COLOURS = {True: "C0", False: "C3"}  # the landscape's marked critical point: a minimum, or not
 
 
 def contour_levels(key: str) -> list[float]:
@@ -166,6 +168,7 @@ def landscape_heights() -> FigureData:
             data[f"{key} {name}"] = NUMERIC[key](*data[name])
     for key in LANDSCAPE_KEYS:
         data[f"{key} point"] = np.zeros(2)  # the critical point each contour panel marks
+        data[f"{key} is a minimum"] = np.array([key != "x2y3"])  # as the panels' titles say
     return data
 
 
@@ -201,7 +204,9 @@ def landscape_plot():
               colours={"C3": "negative", "C4": "zero", "C0": "positive"})
         contours.clabel(lines, levels=[lv for lv in levels if lv in LABELLED_LEVELS], fontsize=TEXT, fmt="%g")
         point, = contours.plot([0], [0], marker="+", color="C3" if key == "x2y3" else "C0", markersize=10)
-        draws(point, data, x=lambda d, k=key: d[f"{k} point"][:1], y=lambda d, k=key: d[f"{k} point"][1:])
+        # The marked point's colour is its kind, as the contours': blue a minimum, red none.
+        draws(point, data, x=lambda d, k=key: d[f"{k} point"][:1], y=lambda d, k=key: d[f"{k} point"][1:],
+              colour=lambda d, k=key: POINT_COLOURS[bool(d[f"{k} is a minimum"])])
         contours.set(aspect="equal", xticks=[-1, 0, 1], yticks=[-1, 0, 1], title=titles[key])
         contours.title.set_fontsize(TEXT)
     return fig
@@ -242,6 +247,10 @@ def figures_draw_the_page_functions():
     heights = computed("q4a.landscape-heights")
     drawn, expected = [], []
     points = [heights[f"{key} point"] for key in LANDSCAPE_KEYS]
+    kinds = [bool(heights[f"{key} is a minimum"][0]) for key in LANDSCAPE_KEYS]
+    table = computed("q4a.examples")
+    verdicts = {label.strip("$"): cell.raw
+                for label, cell in zip(table.column("f"), table.column("strict local min"), strict=True)}
     for key in every("function of the landscape figure", LANDSCAPE_KEYS):
         fn = sp.lambdify(EXAMPLES[key].variables, EXAMPLES[key].f, "numpy")
         for grid in ("coarse", "fine"):
@@ -255,4 +264,6 @@ def figures_draw_the_page_functions():
         close(np.concatenate(points),
               np.concatenate([np.array(EXAMPLES[k].point, float) for k in LANDSCAPE_KEYS]),
               atol=1e-15, what="the marked critical points vs the examples' points"),
+        equal(kinds, [verdicts[EXAMPLES[k].label] for k in LANDSCAPE_KEYS],
+              what="the kind each marked point is drawn as vs the examples table's certificate verdicts"),
     ]

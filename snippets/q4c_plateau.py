@@ -237,7 +237,7 @@ def plateau_figure(label: str = "fig-q4c-plateau") -> str:
     decorative(tolerance_note, "names the tolerance line, a parameter")
     stop, = bottom.plot([k], [grads[k]], marker="v", color=INK, markersize=7, linestyle="none")
     at_stop = {"x": lambda d: d["stop k"], "y": lambda d: d[f"gradient {EPS_NEAR:g}"][d["stop k"]]}
-    draws(stop, data, **at_stop)
+    draws(stop, data, **at_stop, marker="v")  # the caption's triangle
     stop_note = bottom.annotate(
         f"a ‖∇f‖ < {STOP_TOLERANCE:g} rule\nstops here (k = {k})",
         (k, grads[k]),

@@ -111,3 +111,26 @@ def test_decorative_needs_a_reason():
 
 def test_plateau_figure_and_its_check_agree():
     assert all(o.passed for o in q4c_plateau.the_plateau_figure_draws_the_runs())
+
+
+def test_a_solid_model_curve_fails_where_the_caption_says_dashed():
+    data = shown("q4a.model-curves")
+    fig, ax = new_figure()
+    line, = ax.plot(data["t"], data["bowl v1 model"], linestyle="-")
+    drawn.draws(line, data, x="t", y="bowl v1 model", dashed=True)
+    assert causes(fig) == ["a figure's Line2D differs from its account: it is drawn '-', but its account "
+                           "says dashed=True"]
+
+
+def test_a_critical_point_drawn_in_the_wrong_kind_s_colour_fails():
+    data = shown("q4a.landscape-heights")
+    fig, ax = new_figure()
+    point, = ax.plot([0], [0], marker="+", color="C0")  # x² + y³ has no minimum: C3
+    drawn.draws(point, data, x=lambda d: d["x2y3 point"][:1], y=lambda d: d["x2y3 point"][1:],
+                colour=lambda d: q4a_figures.POINT_COLOURS[bool(d["x2y3 is a minimum"])])
+    assert len(causes(fig)) == 1 and "what it shows is drawn in C3" in causes(fig)[0]
+
+
+def test_the_marked_kinds_are_the_certificates_verdicts():
+    outcomes = q4a_figures.figures_draw_the_page_functions()
+    assert all(o.passed for o in outcomes) and len(outcomes) == 4

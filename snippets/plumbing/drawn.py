@@ -4,7 +4,7 @@ Every artist a figure block adds to an axes (a line, a marker, a contour set, a 
 surface, an annotation or a text) must be accounted for before the figure is saved, by one of:
 
     line, = ax.plot(data["t"], data["f"])
-    draws(line, data, x="t", y="f")             # read back, equal to the registered series
+    draws(line, data, x="t", y="f", dashed=False)   # read back, equal to the registered series
     draws(note, data, y="minimum value")        # an annotation marks a registered, checked value
     draws(cs, data, x="x", y="y", z="heights", dashed="negative")   # contours, their meaning too
     read_back(bars, "q4b.index-figure")         # a check reads this artist back (drawn_line, ...)
@@ -14,9 +14,9 @@ surface, an annotation or a text) must be accounted for before the figure is sav
 `data` is a `FigureData` registered with `@value` (so a check compares it with an independent
 computation); a series is named by its key or computed from the data by a callable. An artist
 that draws nothing (a legend proxy, an empty text) needs no account. Whatever a style means
-(dashed = negative levels, a colour = a kind of level) is stated with the account and read back
-from the drawn artist. A figure that draws anything unaccounted for, or something that differs
-from its account, fails the build, naming the snippet line that drew it.
+(dashed = negative levels, a colour = a kind of level or of point, a marker) is stated with the
+account and read back from the drawn artist. A figure that draws anything unaccounted for, or
+something that differs from its account, fails the build, naming the snippet line that drew it.
 """
 
 from __future__ import annotations
@@ -259,13 +259,26 @@ def _mismatch(artist, data, spec) -> str:
         return _surface_mismatch(drawn, data, spec)
     else:
         drawn = _read(artist)
-    missing = sorted(set(drawn) - set(spec))
+    missing = sorted(set(drawn) - set(spec))  # every coordinate drawn in data units is accounted for
     if missing:
         return f"its account names no series for {', '.join(missing)}"
     for name, values in drawn.items():
         if not _same(values, _series(data, spec[name])):
             return f"its {name} values differ from the registered series {spec[name]!r}" if isinstance(
                 spec[name], str) else f"its {name} values differ from its account"
+    return _style_mismatch(artist, data, spec) if isinstance(artist, Line2D) else ""
+
+
+def _style_mismatch(line: Line2D, data, spec) -> str:
+    """A line's stated style: `dashed` (True or False), `marker` ("o", "v", ...), `colour` (of the data)."""
+    if "dashed" in spec and (line.get_linestyle() not in ("-", "None", "")) != spec["dashed"]:
+        return f"it is drawn {line.get_linestyle()!r}, but its account says dashed={spec['dashed']}"
+    if "marker" in spec and line.get_marker() != spec["marker"]:
+        return f"its marker is {line.get_marker()!r}, but its account says {spec['marker']!r}"
+    if "colour" in spec:
+        expected = spec["colour"](data) if callable(spec["colour"]) else spec["colour"]
+        if not mcolors.same_color(line.get_color(), expected):
+            return f"it is drawn in {line.get_color()}, but what it shows is drawn in {expected}"
     return ""
 
 
