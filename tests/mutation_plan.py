@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import ast
-import functools
 import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from snippets.plumbing.module_users import IMPORT_LINE, dependents, registered_checks
+from snippets.plumbing.module_users import NOT_USERS as LEFT_OUT
+
 # The mathematics modules (snippets/plumbing is the shared machinery, not measured here).
 MODULE_GLOBS = ("snippets/q4*.py", "snippets/q5*.py", "snippets/batchnorm.py")
-IMPORT_LINE = re.compile(r"^\s*(?:from|import)\s+snippets\.(\w+)", re.MULTILINE)
-LEFT_OUT = ("index.md", "checks.md")
 FENCE = re.compile(r"^\s*(```|~~~)")
 
 
@@ -42,57 +41,6 @@ def draw_sample(mutants: list[Mutant], size: int, seed: int) -> list[Mutant]:
     """
     pool = sorted(mutants)
     return random.Random(seed).sample(pool, min(size, len(pool)))
-
-
-def snippet_imports(source: str) -> set[str]:
-    """The snippets modules (by stem) a Python source imports, absolutely or relatively."""
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.ImportFrom):
-            parts = (node.module or "").split(".")
-            if node.level == 0 and parts[0] == "snippets" and len(parts) > 1:
-                found.add(parts[1])
-            elif node.level == 0 and node.module == "snippets":
-                found.update(alias.name for alias in node.names)
-            elif node.level == 1:
-                found.update([parts[0]] if node.module else [alias.name for alias in node.names])
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                parts = alias.name.split(".")
-                if parts[0] == "snippets" and len(parts) > 1:
-                    found.add(parts[1])
-    return found
-
-
-@functools.cache
-def dependents(root: Path) -> dict[str, set[str]]:
-    """For every snippets module stem, the stems that import it directly or through other modules."""
-    graph = {p.stem: snippet_imports(p.read_text(encoding="utf-8")) for p in (root / "snippets").glob("*.py")}
-    reached: dict[str, set[str]] = {stem: {stem} for stem in graph}
-    changed = True
-    while changed:  # transitive closure: who (indirectly) imports whom
-        changed = False
-        for stem, imports in graph.items():
-            for imported in list(imports):
-                for deeper in reached.get(imported, {imported}):
-                    if deeper not in reached[stem]:
-                        reached[stem].add(deeper)
-                        changed = True
-    return {target: {stem for stem, r in reached.items() if target in r} for target in graph}
-
-
-def registered_checks(source: str) -> set[str]:
-    """The ids of the checks a module registers with `@check("id", page=...)`."""
-    return {
-        decorator.args[0].value
-        for node in ast.walk(ast.parse(source))
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-        for decorator in node.decorator_list
-        if isinstance(decorator, ast.Call)
-        and getattr(decorator.func, "id", None) == "check"
-        and decorator.args
-        and isinstance(decorator.args[0], ast.Constant)
-    }
 
 
 def judged_pages(root: Path, module: str) -> list[str]:

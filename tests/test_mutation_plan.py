@@ -8,9 +8,9 @@ from mutation_plan import (
     headings_only,
     judged_pages,
     module_tests,
-    registered_checks,
-    snippet_imports,
 )
+
+from snippets.plumbing.module_users import registered_checks, snippet_imports
 
 
 def pool(size: int) -> list[Mutant]:

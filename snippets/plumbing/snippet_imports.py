@@ -15,7 +15,7 @@ import importlib.abc
 import importlib.machinery
 import sys
 
-from snippets.plumbing import failures
+from snippets.plumbing import failures, module_users
 
 # One list per module being imported now (imports nest): (registry, key, item) staged by it.
 _STAGES: list[list[tuple[dict, str, object]]] = []
@@ -59,6 +59,17 @@ def failure_behind(key: str) -> failures.Failure | None:
     return next(iter(FAILED.values()), None)
 
 
+def _users(name: str) -> tuple[str | None, str]:
+    """The page a failed import is reported on: the first page using the module, when the build
+    loaded it for another (the first block of the build loads every check for the ledger)."""
+    here = failures.page_place()
+    users = module_users.pages_using(failures.PROJECT_ROOT, name.removeprefix("snippets."))
+    if not users or any(here.split(":")[0] == user.split(":")[0] for user in users):
+        return None, ""
+    shown = ", ".join(users[:4]) + (f" and {len(users) - 4} more" if len(users) > 4 else "")
+    return users[0], f"\nused on {shown}; imported while building {here}"
+
+
 class _StagingLoader(importlib.machinery.SourceFileLoader):
     def exec_module(self, module) -> None:
         _STAGES.append([])
@@ -74,9 +85,12 @@ class _StagingLoader(importlib.machinery.SourceFileLoader):
                     source=failures.source_of(error), because=earlier, kind="import",
                 )
             else:
+                page, loaded_by = _users(module.__name__)
                 FAILED[module.__name__] = failures.report_exception(
                     error,
-                    context=f"while importing {module.__name__}: its checks and values are not registered",
+                    context=f"while importing {module.__name__}: its checks and values are not registered"
+                    + loaded_by,
+                    page=page,
                     kind="import",
                 )
                 try:
