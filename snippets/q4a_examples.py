@@ -244,7 +244,7 @@ def examples_table() -> Table:
         rows.append(
             (
                 f"${example.label}$",  # may break between terms, never inside a number
-                f"${sp.latex(point)}$",
+                Shown(point, f"${sp.latex(point)}$"),
                 Shown(hessian, f"${sp.latex(hessian)}$"),
                 Shown(lams, "<br>".join(_eigenvalue_text(v) for v in lams)),
                 Shown(hessian.det() != 0, "yes" if hessian.det() != 0 else "**no**"),
@@ -293,14 +293,23 @@ def smallest_rise_on_circle(example: Example, radius: float, points: int = 720) 
 )
 def examples_table_agrees_with_independent_computations():
     table = computed("q4a.examples")
-    hessians, spectra, non_singular, strict = (
+    labels = table.column("f")
+    points, hessians, spectra, non_singular, strict = (
         [cell.raw for cell in table.column(name)]
-        for name in ("H(xₚ)", "eigenvalues", "non-singular", "strict local min")
+        for name in ("xₚ", "H(xₚ)", "eigenvalues", "non-singular", "strict local min")
     )
+    gradients_at_points = [
+        [sp.diff(e.f, v).subs(dict(zip(e.variables, p if isinstance(p, tuple) else (p,), strict=True)))
+         for v in e.variables]
+        for p, e in zip(points, EXAMPLES.values(), strict=True)
+    ]
     by_differences = [
         central_difference_hessian(EXAMPLES[key]) for key in every("example of the page", EXAMPLES)
     ]
     return [
+        equal(labels, [f"${e.label}$" for e in EXAMPLES.values()], what="f column vs each example's label"),
+        equal(gradients_at_points, [[0] * len(e.variables) for e in EXAMPLES.values()],
+              what="∇f at the printed xₚ (sympy, exact)"),
         close(
             np.concatenate([np.array(h, float).ravel() for h in hessians]),
             np.concatenate([h.ravel() for h in by_differences]),

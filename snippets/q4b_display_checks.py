@@ -28,6 +28,7 @@ from snippets.q4b_minima import AGREEMENT, BBKS_3D
 from snippets.q4b_page import check
 from snippets.q4b_pfaffian import p_all_positive
 from snippets.q4b_rate import reference_data
+from snippets.q4b_sampler import SAMPLES as SAMPLES_PER_N
 from snippets.q4b_sampler import table_rows as sampler_rows
 from snippets.q4b_signs import sign_pattern_counts
 
@@ -55,6 +56,7 @@ def _minima_table():
     ratios = table.column("saddles per minimum")
     goe = table.column("GOE (1 − 2Pₙ)/Pₙ")
     outcomes = [
+        equal(table.column("n"), list(cases("n", SIZES)), what="n column vs the sizes"),
         equal(
             table.column("coin count 2ⁿ − 2"),
             [sign_pattern_counts(n)["saddle"] for n in SIZES],
@@ -134,6 +136,30 @@ def _saddle_figure():
             k=AGREEMENT,
             what="the n = 3 point vs Bardeen et al.'s (1 − 2F)/F",
         ),
+    ]
+
+
+@check(
+    "q4b.probability-table",
+    statement="The probability table's closed forms evaluate to its exact Pₙ, and its effective sample sizes "
+    "are Kish's N r²/(r² + (N − 1) e²) of the ratio r ± e it prints",
+)
+def _probability_table():
+    table = computed("q4b.probability-table")
+    sizes = list(cases("n", range(1, 11)))
+    exact = [c.value for c in table.column("exact Pₙ")]
+    forms = [(n, c.expression, p) for n, c, p in zip(sizes, table.column("closed form"), exact, strict=True)]
+    ratios = table.column("importance sampling ÷ exact")
+    return [
+        equal(table.column("n"), sizes, what="n column"),
+        equal([n for n, form, _ in forms if form is not None], [1, 2, 3, 4],
+              what="rows with a closed form"),
+        close([float(form.evalf(30)) for _, form, _ in forms if form is not None],
+              [p for _, form, p in forms if form is not None], rtol=1e-12,
+              what="closed forms, evaluated at 30 digits, vs the exact column"),
+        close(table.column("effective samples"),
+              [SAMPLES_PER_N * r.value**2 / (r.value**2 + (SAMPLES_PER_N - 1) * r.error**2) for r in ratios],
+              rtol=1e-9, what="effective samples vs N r²/(r² + (N − 1) e²), N = proposals per n"),
     ]
 
 

@@ -7,7 +7,7 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from snippets.plumbing.checks import cases, check, equal, holds, identity
+from snippets.plumbing.checks import above, at_every, cases, check, close, equal, holds, identity
 from snippets.plumbing.values import Table, computed, value
 from snippets.q4c_model import PAGE, gradient_descent, quadratic_gradient, quadratic_loss
 
@@ -94,14 +94,26 @@ def regime_table() -> Table:
 @check(
     "q4c.regime-table-cells",
     page=PAGE,
-    statement="Each row of the regime table: iterates equal (1 − ηλ)ᵏ, behaviour equals what the conditions "
-    "on ηλ predict",
+    statement="Each row of the regime table: λ, η, ηλ and 1 − ηλ are the case's exact values, iterates "
+    "equal (1 − ηλ)ᵏ, behaviour equals what the conditions on ηλ predict",
 )
 def the_regime_table_follows_the_closed_form():
     table = computed("q4c.regimes")
     cells = list(cases("(λ, η)", REGIME_CASES))
     closed_forms = [tuple((1 - eta * lam) ** k for k in range(1, TABLE_ITERATES + 1)) for lam, eta in cells]
+    rational = [(sp.Integer(lam), sp.Rational(eta.numerator, eta.denominator)) for lam, eta in cells]
     return [
+        equal(
+            [(table.cell(row, "$\\lambda$"), table.cell(row, "$\\eta$")) for row in range(len(cells))],
+            [(float(lam), float(eta)) for lam, eta in rational],
+            what="λ and η columns vs the cases",
+        ),
+        equal(
+            [(table.cell(row, "$\\eta\\lambda$"), table.cell(row, "${1-\\eta\\lambda}$"))
+             for row in range(len(cells))],
+            [(float(eta * lam), float(1 - eta * lam)) for lam, eta in rational],
+            what="ηλ and 1 − ηλ columns vs sympy's exact products",
+        ),
         equal(
             [tuple(row) for row in table.column(table.columns[4])],
             closed_forms,
@@ -165,6 +177,7 @@ def escape_is_descent_when_eta_is_at_most_two_over_lambda_max():
         sp.solve_univariate_inequality(u * (u - 2) > 0, u, relational=False), sp.Interval.open(0, sp.oo)
     )
     start, calm_eta = (1.0, 1e-3), 0.2
+    x0, y0 = start
     calm = gradient_descent(quadratic_gradient, start, calm_eta, 60)
     big = gradient_descent(quadratic_gradient, start, LARGE_ETA, 1)
     calm_loss, big_loss = quadratic_loss(calm), quadratic_loss(big)
@@ -176,14 +189,19 @@ def escape_is_descent_when_eta_is_at_most_two_over_lambda_max():
             what=f"with λ = −m, m > 0: change = {sp.sstr(along_negative)} < 0 (sympy, m, η, y > 0)",
         ),
         equal(rises, sp.Interval.open(2, sp.oo), what="{ηλ > 0 : the term grows}"),
-        holds(
-            bool(np.all(np.diff(calm_loss) < 0)),
-            what=f"GD on (x² − y²)/2 from {start}, η = {calm_eta:g}: loss falls at all {len(calm) - 1} steps",
+        at_every(
+            np.diff(calm_loss) < 0,
+            f"GD on (x² − y²)/2 from {start}, η = {calm_eta:g}: the loss falls",
+            unit="steps",
+            count=60,
             scope="two float64 runs",
         ),
-        holds(
-            bool(big_loss[1] > big_loss[0]),
-            what=f"the same start with η = {LARGE_ETA:g} > 2/λ_max: the loss rises, "
-            f"{big_loss[0]:.4f} → {big_loss[1]:.4f}, at the first step",
+        close(
+            big_loss,
+            [(x0**2 - y0**2) / 2, ((1 - LARGE_ETA) ** 2 * x0**2 - (1 + LARGE_ETA) ** 2 * y0**2) / 2],
+            rtol=1e-12,
+            what=f"the same start with η = {LARGE_ETA:g} > 2/λ_max: loss before and after the first step "
+            "vs ½((1 − η)²x₀² − (1 + η)²y₀²)",
         ),
+        above(big_loss[1], big_loss[0], what="the loss after that first step, against the loss before"),
     ]

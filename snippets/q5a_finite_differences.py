@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from snippets.batchnorm import EPS, batchnorm_backward, batchnorm_forward
-from snippets.plumbing.checks import above, below, cases, check, close
+from snippets.plumbing.checks import below, cases, check, close, refuted
 from snippets.plumbing.values import scientific, value
 
 PAGE = "question-5/5a.md"
@@ -98,7 +98,7 @@ def _source_formulas_fail():
         "∂L/∂y_1 · x̂_1 alone, for ∂L/∂γ": (upstream[0] * cache.x_hat[0], numerical_dgamma),
         "Σ_b ∂L/∂y_b · x_b (raw x), for ∂L/∂γ": ((upstream * x).sum(axis=0), numerical_dgamma),
     }
-    outcomes = [above(relative_error(reference, formula), 1e3 * FD_RTOL, what=f"{label}: relative error")
+    outcomes = [refuted(formula, reference, rtol=1e3 * FD_RTOL, what=label)
                 for label, (formula, reference) in wrong.items()]
     summed = (upstream * cache.x_hat).sum(axis=0)
     outcomes.append(close(summed, numerical_dgamma, atol=FD_RTOL * float(np.max(np.abs(summed))),

@@ -118,14 +118,22 @@ def step_counts_per_row(n_in: int = N_IN, n_out: int = N_OUT) -> list[int]:
 
 
 @check("q5b.breakdown-cells", page=PAGE,
-       statement="Every row of the breakdown table counts the entries one training step writes in that array")
+       statement="Every row of the breakdown table gives its array's shape and the entries one training step "
+                 "writes in it, and says which arrays a gradient updates")
 def table_rows_match_a_training_step():
     table = computed("q5b.breakdown")
     step = training_step(N_IN, N_OUT)
-    by_gradient = [name for name in UPDATED_BY if UPDATED_BY[name].startswith("gradient")]
     scope = every("row of the table", table.column("array"))
+    names = [cell.strip("`") for cell in table.column("array") if cell.startswith("`")]
+    updated_by = dict(zip(names, table.column("updated by"), strict=False))
+    by_gradient = [name for name in names if updated_by[name].startswith("gradient")]
+    shapes = ["×".join(map(str, np.shape(step["gradients"].get(name, step["after"][name]))))
+              for name in names]
     return [equal(table.column("entries"), step_counts_per_row(),
                   what="entries column vs gradient entries and averaged entries of one step", scope=scope),
+            equal(table.column("shape")[: len(names)], shapes,
+                  what="shape column vs each array's gradient (trainable) or value after the step "
+                       "(statistics)"),
             equal(sorted(step["gradients"]), sorted(by_gradient),
                   what="arrays the table says a gradient updates vs arrays the backward pass gives one")]
 

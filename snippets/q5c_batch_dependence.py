@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from snippets.batchnorm import EPS, batchnorm_forward
-from snippets.plumbing.checks import above, check, close, holds, samples
+from snippets.plumbing.checks import above, at_every, check, close, equal, holds, samples
 from snippets.plumbing.values import Table, computed, value
-from snippets.q5c_layer import BETA, GAMMA, PAGE, draw, inference_mode, training_mode
+from snippets.q5c_layer import BETA, GAMMA, PAGE, draw, inference_mode, trained_running_stats, training_mode
 
 BATCH, PLACEMENTS = 16, 3
 
@@ -59,7 +59,19 @@ def outputs_depend_on_batch_mates():
               "inference mode: the three outputs are bit-for-bit identical", kind="exact"),
         holds(table.column("training mode, $y_1$") == expected_cells,
               "the table's training-mode cells equal the textbook formula evaluated by hand", kind="exact"),
+        equal(table.column("inference mode, $y_1$"),
+              [_triple(by_hand_inference(b)) for b in outputs["batches"]],
+              what="inference-mode cells vs γ(x − μ)/√(σ² + ε) + β with the trained statistics, by hand"),
+        equal([int(label.split()[-1]) for label in table.column("batch-mates")],
+              list(range(1, len(outputs["batches"]) + 1)), what="rows numbered by their draw"),
     ]
+
+
+def by_hand_inference(batch: np.ndarray) -> np.ndarray:
+    """Row 0 in inference mode, feature by feature, from the formula and the trained statistics."""
+    mean, var = trained_running_stats()
+    return np.array([GAMMA[j] * (float(batch[0, j]) - float(mean[j])) / (float(var[j]) + EPS) ** 0.5
+                     + BETA[j] for j in range(batch.shape[1])])
 
 
 # --- A special case: in a batch of two, an output reveals the other input ------------------------
@@ -85,9 +97,8 @@ def a_pair_reveals_the_order():
     # 1 − |δ|/√(δ² + ε) ≤ ε/(2δ²) (5a); the slack covers rounding in the float64 evaluation.
     bound = EPS / (2 * half_gap**2) * (1 + 1e-9) + 1e-15
     return [
-        holds(bool(np.all(np.sign(x_hat) == np.sign(x[0] - x[1]))),
-              f"sign of x̂₁ = sign of x₁ − x₂ in all {x.shape[1]} pairs", kind="exact",
-              scope=samples(x.shape[1], "random pairs")),
+        at_every(np.sign(x_hat) == np.sign(x[0] - x[1]), "sign of x̂₁ = sign of x₁ − x₂", unit="pairs",
+                 scope=samples(x.shape[1], "random pairs")),
         holds(bool(np.all(1 - np.abs(x_hat) <= bound)),
               "|x̂₁| is within ε/(2δ²) of 1, δ = (x₁ − x₂)/2, in every pair", kind="exact"),
         close(x_hat, half_gap / np.sqrt(half_gap**2 + EPS), rtol=1e-12, what="x̂₁ vs δ/√(δ² + ε)"),

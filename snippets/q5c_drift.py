@@ -7,7 +7,7 @@ from functools import cache
 import numpy as np
 
 from snippets.batchnorm import batchnorm_forward, init_running_stats, update_running_stats
-from snippets.plumbing.checks import at_most, cases, check, samples, within_uncertainty
+from snippets.plumbing.checks import at_most, cases, check, close, sample_mean
 from snippets.plumbing.values import FigureData, computed, value
 from snippets.q5c_layer import PAGE
 
@@ -70,22 +70,18 @@ def running_statistics_lag_and_recomputation_fixes_them():
     expected, final = expected_running_mean(), float(population_mean(STEPS))
     outcomes = []
     for t in cases("step", (50, 100, STEPS)):
-        standard_error = float(run["running"][t].std(ddof=1) / np.sqrt(RUNS))
-        outcomes.append(within_uncertainty(
-            float(curves["running"][t]), standard_error, float(expected[t]), scope=samples(RUNS, "runs"),
-            what=f"running mean at step {t}, mean of {RUNS} runs, "
-                 "vs the moving average of the population means"))
-    lag = final - run["running"][-1]
-    outcomes.append(within_uncertainty(float(lag.mean()), float(lag.std(ddof=1) / np.sqrt(RUNS)),
-                                       final - float(expected[-1]),
-                                       what="lag behind the final network's mean vs the recursion's"))
+        outcomes.append(close(curves["running"][t], run["running"][t].sum() / RUNS, rtol=1e-12,
+                              what=f"drawn running mean at step {t} vs the runs' average"))
+        outcomes.append(sample_mean(run["running"][t], float(expected[t]), unit="runs",
+                                    what=f"running mean at step {t}, mean of {RUNS} runs, "
+                                         "vs the moving average of the population means"))
+    outcomes.append(sample_mean(final - run["running"][-1], final - float(expected[-1]), unit="runs",
+                                what="lag behind the final network's mean vs the recursion's"))
     outcomes.append(at_most(abs(final - float(expected[-1]) - steady_lag()), 1e-6 * steady_lag(),
                             what="the recursion's lag vs (1 − α)d/α"))
-    error = run["recomputed"] - final
-    outcomes.append(within_uncertainty(float(error.mean()), float(error.std(ddof=1) / np.sqrt(RUNS)), 0.0,
-                                       scale=steady_lag(),
-                                       what=f"recomputed mean ({RECOMPUTE_BATCHES} batches, frozen network) "
-                                            "minus the final network's mean"))
+    outcomes.append(sample_mean(run["recomputed"] - final, 0.0, scale=steady_lag(), unit="runs",
+                                what=f"recomputed mean ({RECOMPUTE_BATCHES} batches, frozen network) "
+                                     "minus the final network's mean"))
     return outcomes
 
 

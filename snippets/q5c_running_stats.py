@@ -15,8 +15,9 @@ from snippets.plumbing.checks import (
     identity,
     normal_two_sided,
     run,
+    sample_mean,
+    sample_variance,
     samples,
-    within_uncertainty,
 )
 from snippets.plumbing.values import scientific, value
 from snippets.q5c_layer import PAGE, track_running_stats
@@ -61,20 +62,13 @@ def statistic_variances() -> dict[str, float]:
     return {"mean": POP_VAR / BATCH, "unbiased var": 2 * POP_VAR**2 / (BATCH - 1)}
 
 
-def variance_standard_error(samples_: np.ndarray) -> float:
-    """Standard error of the sample variance, from the sample's fourth central moment."""
-    centred = samples_ - samples_.mean()
-    return float(np.sqrt((np.mean(centred**4) - np.mean(centred**2) ** 2) / samples_.size))
-
-
 def final_variance_comparison(update=update_running_stats):
     """The running variance after the last step, over the runs, against its exact expectation."""
     last = simulate_running_stats(update=update)[1][-1]
     start = init_running_stats(1)[1][0]
-    return within_uncertainty(float(last.mean()), float(last.std(ddof=1) / np.sqrt(last.size)),
-                              float(ema_expectation(start, POP_VAR, STEPS)), k=K,
-                              what=f"running variance after {STEPS} steps, mean of {RUNS} runs, "
-                                   "vs σ² + (1 − α)^T (start − σ²)", scope=samples(RUNS, "runs"))
+    return sample_mean(last, float(ema_expectation(start, POP_VAR, STEPS)), k=K, unit="runs",
+                       what=f"running variance after {STEPS} steps, mean of {RUNS} runs, "
+                            "vs σ² + (1 − α)^T (start − σ²)")
 
 
 @check("q5c.running-averages", page=PAGE,
@@ -85,22 +79,18 @@ def running_averages_converge():
     last_mean, last_var = means[-1], variances[-1]
     pooled = batch_vars.ravel()
     return [
-        within_uncertainty(float(last_mean.mean()), float(last_mean.std(ddof=1) / np.sqrt(RUNS)),
-                           float(ema_expectation(start_mean, POP_MEAN, STEPS)), k=K,
-                           what=f"running mean after {STEPS} steps, mean of {RUNS} runs, "
-                                "vs μ + (1 − α)^T (start − μ)", scope=samples(RUNS, "runs")),
+        sample_mean(last_mean, float(ema_expectation(start_mean, POP_MEAN, STEPS)), k=K, unit="runs",
+                    what=f"running mean after {STEPS} steps, mean of {RUNS} runs, "
+                         "vs μ + (1 − α)^T (start − μ)"),
         final_variance_comparison(),
-        within_uncertainty(float(last_mean.var(ddof=1)), variance_standard_error(last_mean),
-                           float(ema_variance(statistic_variances()["mean"], STEPS)), k=K,
-                           what="running mean: variance across runs vs α/(2 − α)(1 − (1 − α)^2T) σ²/m"),
-        within_uncertainty(float(last_var.var(ddof=1)), variance_standard_error(last_var),
-                           float(ema_variance(statistic_variances()["unbiased var"], STEPS)), k=K,
-                           what="running variance: variance across runs "
-                                "vs α/(2 − α)(1 − (1 − α)^2T) 2σ⁴/(m − 1)"),
-        within_uncertainty(float(pooled.mean()), float(pooled.std(ddof=1) / np.sqrt(pooled.size)),
-                           (BATCH - 1) / BATCH * POP_VAR, k=K,
-                           what=f"biased batch variance σ_B², mean over {pooled.size} batches, "
-                                "vs (m − 1)/m σ²"),
+        sample_variance(last_mean, float(ema_variance(statistic_variances()["mean"], STEPS)), k=K,
+                        unit="runs",
+                        what="running mean: variance across runs vs α/(2 − α)(1 − (1 − α)^2T) σ²/m"),
+        sample_variance(last_var, float(ema_variance(statistic_variances()["unbiased var"], STEPS)), k=K,
+                        unit="runs", what="running variance: variance across runs "
+                                          "vs α/(2 − α)(1 − (1 − α)^2T) 2σ⁴/(m − 1)"),
+        sample_mean(pooled, (BATCH - 1) / BATCH * POP_VAR, k=K, unit="batches",
+                    what="biased batch variance σ_B², mean over the batches, vs (m − 1)/m σ²"),
     ]
 
 
@@ -184,10 +174,7 @@ def biased_target() -> float:
 @value("q5c.biased-distance", statement="standard errors by which a biased-variance implementation misses "
        "the check's reference", fmt=".0f")
 def biased_distance() -> float:
-    last = simulate_running_stats(update=biased_update)[1][-1]
-    start = init_running_stats(1)[1][0]
-    standard_error = last.std(ddof=1) / np.sqrt(RUNS)
-    return float(abs(last.mean() - ema_expectation(start, POP_VAR, STEPS)) / standard_error)
+    return final_variance_comparison(update=biased_update).deviation
 
 
 # --- Framework conventions, in this implementation's terms --------------------------------------

@@ -11,6 +11,8 @@ from snippets.plumbing.checks import (
     CheckFailed,
     Outcome,
     above,
+    apart,
+    at_every,
     at_least,
     at_most,
     below,
@@ -23,9 +25,13 @@ from snippets.plumbing.checks import (
     holds,
     identity,
     load_all,
+    mean_difference,
     normal_two_sided,
+    refuted,
     run,
     sample_mean,
+    sample_variance,
+    variance_difference,
     within_uncertainty,
 )
 from snippets.plumbing.values import Claim, FigureData, Table, all_claims, find_claims, scientific
@@ -253,6 +259,66 @@ def test_sample_mean_and_frequency_compute_their_own_standard_error():
     assert not frequency(3_200, 10_000, 0.2929).passed
 
 
+def test_variance_standard_error_on_a_sample_worked_out_by_hand():
+    # [0, 0, 0, 4]: mean 1, m₂ = (1 + 1 + 1 + 9)/4 = 3, m₄ = (1 + 1 + 1 + 81)/4 = 21, se = √((21 − 9)/4) = √3;
+    # the unbiased variance is 12/3 = 4.
+    for sample in ([0.0, 0.0, 0.0, 4.0], [7.0, 7.0, 7.0, 11.0]):  # shifted: the moments are central
+        variance, error = checks._variance_and_error(np.array(sample))
+        assert variance == pytest.approx(4.0, rel=1e-12) and error == pytest.approx(np.sqrt(3), rel=1e-12)
+
+
+def test_variances_and_differences_compute_their_own_standard_errors():
+    rng = np.random.default_rng(1)
+    a, b = rng.normal(0.0, 2.0, 20_000), rng.normal(0.0, 2.0, 20_000)
+    assert sample_variance(a, 4.0).passed
+    assert not sample_variance(a, 4.4).passed  # 0.4 is about 10 s.e. of the variance (√(2·16/N) = 0.04)
+    assert "± 0.04" in sample_variance(a, 4.0).compared  # the s.e. √((m₄ − m₂²)/N), from the samples
+    assert mean_difference(a, b, scale=1.0).passed
+    assert not mean_difference(a + 0.2, b, scale=1.0).passed  # 0.2 is 10 s.e. of the difference (0.02)
+    assert variance_difference(a, b, scale=4.0).passed
+    assert not variance_difference(1.2 * a, b, scale=4.0).passed  # 1.76 vs s.e. 0.057
+    assert not sample_variance([1.0, 2.0], 1.0).passed  # too few samples for a standard error
+
+
+def test_apart_computes_the_distance_it_shows():
+    rng = np.random.default_rng(2)
+    draws = rng.normal(1.0, 1.0, 10_000)  # s.e. 0.01
+    far = apart(draws, 1.5, what="x")
+    assert far.passed and "s.e. apart (more than 4 required)" in far.compared
+    assert far.deviation == pytest.approx(abs(draws.mean() - 1.5) / (draws.std(ddof=1) / 100), rel=1e-12)
+    assert f"{far.deviation:.1f} s.e. apart" in far.compared
+    assert not apart(draws, 1.02).passed  # 2 s.e.: not shown to differ
+    other = rng.normal(1.1, 1.0, 10_000)  # 0.1 apart, s.e. of the difference 0.014: 7 s.e.
+    assert apart(draws, other).passed and not apart(draws, draws[::-1]).passed
+
+
+def test_at_every_counts_the_steps_and_compares_the_stated_count():
+    falls = np.diff([5.0, 4.0, 3.5, 3.0]) < 0
+    assert at_every(falls, "loss falls").compared == "loss falls at every one of the 3 steps"
+    assert at_every(falls, "loss falls", count=3).passed
+    assert not at_every(falls, "loss falls", count=60).passed  # the text says another number
+    broken = at_every([True, False, True], "loss falls")
+    assert not broken.passed and "fails at 1 of the 3 steps (first: number 2)" in broken.compared
+    assert not at_every([], "loss falls").passed
+
+
+def test_refuted_shows_the_order_of_magnitude_and_can_fail():
+    reference = np.array([1.0, -2.0, 4.0])
+    wrong = refuted(reference * 2.7, reference, rtol=1e-4, what="doubled")  # relative error 1.7
+    assert wrong.passed and wrong.compared == "doubled: relative error ≥ 1, above 0.0001"
+    assert refuted(reference * 2.3, reference, rtol=1e-4).compared == wrong.compared.replace("doubled",
+                                                                                              "candidate")
+    assert not refuted(reference * (1 + 1e-6), reference, rtol=1e-4).passed
+
+
+def test_close_prints_round_off_as_round_off_and_larger_errors_to_one_digit():
+    assert "within round-off (≤ 64 ε · largest |expected|)" in close(0.146447 + 2.8e-17, 0.146447,
+                                                                    rtol=1e-8).compared
+    assert "error 0, " not in close(0.146447, 0.146447, rtol=1e-8).compared
+    assert "error 3e-10 (allowed" in close(1.0 + 3.14e-10, 1.0, rtol=1e-8).compared
+    assert not close(1.0 + 3e-8, 1.0, rtol=1e-8).passed
+
+
 def test_family_wise_false_alarm_rate_is_the_bonferroni_sum(monkeypatch):
     def proof():
         return [within_uncertainty(1.0, 0.01, 1.0, k=4) for _ in range(5)]
@@ -312,6 +378,34 @@ def test_a_shown_value_no_check_compares_is_reported(monkeypatch):
 
     result = _registered(monkeypatch, proof, "test.compares-figure")
     assert result.passed and values.computed("test.figure") is data  # the very object drawn
+    assert values.uncompared("question-5/5b.md") == []
+
+
+def test_a_table_column_no_check_read_is_reported(monkeypatch):
+    from snippets.plumbing import page_context
+
+    monkeypatch.setattr(values, "VALUES", dict(values.VALUES))
+    monkeypatch.setattr(values, "SHOWN", {})
+    monkeypatch.setattr(values, "COMPARED", {})
+    monkeypatch.setattr(values, "COLUMNS_READ", {})
+    monkeypatch.setattr(page_context, "current", page_context.PageContext(src_uri="question-5/5b.md"))
+    values.value("test.table", statement="a table")(
+        lambda: Table(("m", "mean", "root"), [(2, 0.5, 1.0), (5, 0.7, 2.0)]))
+    print(values.shown("test.table").markdown())  # displaying reads no column
+
+    def proof():
+        table = values.computed("test.table")
+        return equal(table.column("mean"), [0.5, 0.7], what="means")
+
+    assert _registered(monkeypatch, proof, "test.compares-table").passed
+    assert values.uncompared("question-5/5b.md") == ["test.table (columns m, root)"]
+
+    def second():
+        table = values.computed("test.table")
+        return [close(table.column("root"), [1.0, 2.0], rtol=1e-12, what="roots"),
+                equal(table.cell(0, "m"), 2, what="first m"), equal(table.cell(1, "m"), 5, what="second m")]
+
+    assert _registered(monkeypatch, second, "test.compares-the-rest").passed
     assert values.uncompared("question-5/5b.md") == []
 
 

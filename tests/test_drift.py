@@ -88,11 +88,14 @@ SNIPPET_MUTATIONS = [Mutation(*row) for row in [
     ("question-5/5c.md", "snippets/batchnorm.py",
      "unbiased_var = cache.var * m / (m - 1)", "unbiased_var = cache.var", "q5c.running-averages"),
     # What a box compares, a figure draws and a table prints is checked against an independent
-    # computation: an inflated standard error, a figure drawing ⌊·⌋ for ⌈·⌉, a wrong table cell.
-    ("question-5/5c.md", "snippets/q5c_running_stats.py",
-     "within_uncertainty(float(last_mean.mean()), float(last_mean.std(ddof=1) / np.sqrt(RUNS)),",
-     "within_uncertainty(float(last_mean.mean()), float(last_mean.std(ddof=1)),",
-     "q5c.running-averages"),
+    # computation: an inflated standard error, a figure drawing ⌊·⌋ for ⌈·⌉, a wrong table cell
+    # (a standard deviation with ddof=2, which the mutation study once found unchecked).
+    ("question-4/4b.md", "snippets/q4b_display_checks.py",
+     "math.hypot(by_size[n].error, fresh_error),", "10 * math.hypot(by_size[n].error, fresh_error),",
+     "q4b.minima-table"),
+    ("question-5/5c.md", "snippets/q5c_small_batches.py",
+     "float(y.std(ddof=1)), float(y.min()),", "float(y.std(ddof=2)), float(y.min()),",
+     "q5c.batch-size-table"),
     ("question-4/4c.md", "snippets/q4c_escape.py",
      'data[f"formula {q:g}"] = np.ceil(', 'data[f"formula {q:g}"] = np.floor(', "q4c.escape-figure"),
     ("question-5/5b.md", "snippets/q5b_parameter_count.py",

@@ -48,6 +48,15 @@ def test_a_wrong_table_row_fails_the_check(monkeypatch):
 
 def test_a_table_that_calls_a_buffer_trainable_fails_the_check(monkeypatch):
     monkeypatch.setitem(q5b.UPDATED_BY, "bn.running_var", "gradient")
+    monkeypatch.setattr(q5b, "computed", lambda key: q5b.breakdown())  # the table as it would print
+    assert not all(o.passed for o in q5b.table_rows_match_a_training_step())
+
+
+def test_a_table_with_a_wrong_shape_fails_the_check(monkeypatch):
+    table = q5b.breakdown()
+    rows = [row if row[0] != "`linear.weight`" else (row[0], "20×40", *row[2:]) for row in table.rows]
+    wrong = q5b.Table(table.columns, rows, table.formats, table.align)
+    monkeypatch.setattr(q5b, "computed", lambda key: wrong)
     assert not all(o.passed for o in q5b.table_rows_match_a_training_step())
 
 

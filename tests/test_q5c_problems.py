@@ -85,6 +85,32 @@ def test_the_table_check_fails_for_a_shifted_mean_column(monkeypatch):
     assert not all(o.passed for o in small.table_agrees_with_an_independent_run())
 
 
+@pytest.mark.parametrize("column, change", [
+    ("standard deviation", lambda y, m: float(y.std(ddof=2))),  # the ddof a mutant once used unnoticed
+    ("$\\sqrt{m-1}$", lambda y, m: float(np.sqrt(m + 1))),
+    ("s.e.", lambda y, m: float(y.std(ddof=1) / np.sqrt(y.size)) * 1.05),  # inflated by 5%
+    ("smallest", lambda y, m: float(np.sort(y)[1])),
+])
+def test_the_table_check_fails_for_any_wrong_column(monkeypatch, column, change):
+    right = small.batch_size_table()
+    index = right.columns.index(column)
+    draws = small.output_across_batch_mates()
+    rows = [(*r[:index], change(draws[m], m), *r[index + 1:])
+            for r, m in zip(right.rows, small.BATCH_SIZES, strict=True)]
+    wrong = small.Table(right.columns, rows, formats=right.formats)
+    monkeypatch.setattr(small, "computed", lambda key: wrong)
+    failed = [o.compared for o in small.table_agrees_with_an_independent_run() if not o.passed]
+    assert failed and all(column.split()[0].strip("$\\") in text or "√(m − 1)" in text for text in failed)
+
+
+def test_a_table_of_other_draws_fails_the_check(monkeypatch):
+    original = small.output_across_batch_mates
+    monkeypatch.setattr(small, "output_across_batch_mates", lambda: original(4))  # another seed
+    other = small.batch_size_table()
+    monkeypatch.setattr(small, "computed", lambda key: other)
+    assert not all(o.passed for o in small.table_agrees_with_an_independent_run())
+
+
 def test_the_batch_size_table_rows_by_hand():
     table = small.batch_size_table()
     assert table.column("batch size $m$")[0] == "1" and table.cell(0, "mean output") == 0.0

@@ -41,12 +41,6 @@ def test_statistic_variances_by_hand():
     assert q5c.statistic_variances() == {"mean": pytest.approx(9 / 8), "unbiased var": pytest.approx(162 / 7)}
 
 
-def test_variance_standard_error_on_a_sample_worked_out_by_hand():
-    # [0, 0, 0, 4]: mean 1, m₂ = (1 + 1 + 1 + 9)/4 = 3, m₄ = (1 + 1 + 1 + 81)/4 = 21, se = √((21 − 9)/4) = √3.
-    for sample in ([0.0, 0.0, 0.0, 4.0], [7.0, 7.0, 7.0, 11.0]):  # shifted: the moments are central
-        assert q5c.variance_standard_error(np.array(sample)) == pytest.approx(math.sqrt(3), rel=1e-12)
-
-
 def test_false_alarm_values_against_erfc():
     per_comparison = math.erfc(4 / math.sqrt(2))  # P(|Z| > 4) = 6.3e-5
     assert q5c.false_alarm() == "6 × 10⁻⁵"

@@ -35,6 +35,15 @@ Comparisons:
   fails instead of loosening the test; and 0 < k ≤ 5. Prefer `sample_mean(samples, reference)`
   and `frequency(hits, trials, reference)`, which compute the standard error here, where a page's
   code cannot inflate it.
+- `sample_variance`, `mean_difference`, `variance_difference`: the same for a variance and for two
+  independent samples; `apart(first, second)`: two means (or a mean and a number) differ by more
+  than k standard errors, the distance shown computed here. A page passes raw samples, never an s.e.
+- `at_every(flags, what, unit=, count=)`: a property at every step (pair, input); the number of
+  steps is counted here and compared with the `count` the text states.
+- `refuted(candidate, reference, rtol=)`: a wrong formula's relative error is above rtol; only its
+  order of magnitude is printed.
+- `close` prints an error below 64 ε · largest |expected| as "within round-off" (the floor stated),
+  larger errors to 1 significant digit; the thresholds print the measured value to 2.
 - `holds(condition, what)`: a property with no threshold (a sign, an ordering, a set inclusion).
   Where a threshold exists use the comparisons above; its `tolerance=` text is kept only for old
   proofs.
@@ -259,6 +268,7 @@ class Outcome:
     passed: bool
     scope: object = ""  # a Scope or a text derived from the values used; "" when not stated
     false_alarm: float = 0.0  # statistical only: chance of failing when the claim is true
+    deviation: float = math.nan  # statistical only: how many standard errors apart, as printed
 
 
 class CheckFailed(AssertionError):
@@ -593,6 +603,32 @@ def identity(lhs, rhs, what: str = "identity", *, scope: object = None) -> Outco
     )
 
 
+# Below this many units of float64 rounding of the values compared, an error is round-off: the box
+# says so instead of printing digits that any reordering of the arithmetic changes.
+ROUND_OFF_ULPS = 64
+
+
+def round_off_floor(expected) -> float:
+    """The error a float64 computation of values this large may carry by rounding alone."""
+    finite = np.abs(np.asarray(expected, dtype=float))
+    finite = finite[np.isfinite(finite)]
+    scale = float(finite.max()) if finite.size else 0.0
+    return ROUND_OFF_ULPS * float(np.finfo(float).eps) * scale
+
+
+def _error_text(error: float, expected) -> str:
+    """An error as the box prints it: "within round-off" up to the floor (stated by its formula), else
+    to 1 significant digit."""
+    if error <= round_off_floor(expected):
+        return f"within round-off (≤ {ROUND_OFF_ULPS} ε · largest |expected|)"
+    return f"{error:.1g}"
+
+
+def _measured(value: float) -> str:
+    """A measured number beside a threshold, to 2 significant digits (what carries information)."""
+    return _plain(float(f"{float(value):.2g}")) if math.isfinite(float(value)) else _plain(value)
+
+
 def close(
     computed, expected, *, rtol: float = 0.0, atol: float = 0.0, what: str = "value", scope: object = ""
 ) -> Outcome:
@@ -617,7 +653,8 @@ def close(
     allowed = atol + rtol * np.abs(expected)
     passed = bool(np.all(error <= allowed))
     worst = int(np.argmax(error - allowed)) if error.size else 0
-    largest = f"{float(error.ravel()[worst]):.2g} (allowed {float(allowed.ravel()[worst]):.2g})"
+    largest = (f"{_error_text(float(error.ravel()[worst]), expected)} "
+               f"(allowed {float(allowed.ravel()[worst]):.2g})")
     if computed.size == 1:
         a, b = _plain(computed.item()), _plain(expected.item())
         values = f"both {a}" if a == b else f"computed {a}, expected {b}"
@@ -645,9 +682,10 @@ def _threshold(value, bound, relation: str, what: str, scope: object) -> Outcome
     extreme = value if values is None else pick(values)
     passed = bool(test(extreme, bound)) if values is None else bool(np.all(test(values, bound)))
     exact = _is_exact_number(value) and _is_exact_number(bound)
-    a, b = _plain(extreme), _plain(bound)
-    digits = 6
-    while a == b and not exact and digits < 17:  # print enough digits to show why it held or failed
+    a, b = (_plain(extreme) if _is_exact_number(extreme) else _measured(extreme)), _plain(bound)
+    digits = 2
+    # Print enough digits that the printed numbers show why it held or failed.
+    while not exact and digits < 17 and not _printed_agrees(a, b, test, passed=bool(test(extreme, bound))):
         digits += 3
         a, b = f"{float(extreme):.{digits}g}", f"{float(bound):.{digits}g}"
     label = "" if values is None or values.size == 1 else (
@@ -660,6 +698,14 @@ def _threshold(value, bound, relation: str, what: str, scope: object) -> Outcome
         passed,
         scope,
     )
+
+
+def _printed_agrees(a: str, b: str, test, *, passed: bool) -> bool:
+    """Whether the printed numbers differ and show the relation's true outcome."""
+    try:
+        return a != b and bool(test(float(a), float(b))) == passed
+    except ValueError:  # a rational such as 1/4: printed exactly
+        return a != b
 
 
 def at_most(value, bound, what: str = "value", *, scope: object = "") -> Outcome:
@@ -730,6 +776,7 @@ def within_uncertainty(
         bool(deviation <= k),
         scope,
         normal_two_sided(k),
+        deviation,
     )
 
 
@@ -751,6 +798,137 @@ def frequency(hits: int, trials: int, reference: float, *, k: float = 4.0, what:
     error = math.sqrt(reference * (1 - reference) / trials) if 0 < reference < 1 and trials > 0 else 0.0
     return within_uncertainty(hits / trials if trials else math.nan, error, reference, k=k, what=what,
                               scope=samples(trials, unit))
+
+
+def _independent(samples_, unit: str, what: str, k: float, least: int = 2):
+    """The samples as a flat float array, or a refusal when they cannot give a standard error."""
+    values = np.asarray(samples_, dtype=float).ravel()
+    if values.size < least or not np.all(np.isfinite(values)):
+        return values, Outcome("statistical", f"{what}: {values.size} samples (finite: "
+                               f"{int(np.isfinite(values).sum())}) cannot give a standard error",
+                               f"{k:g} s.e.", False, samples(values.size, unit), normal_two_sided(k))
+    return values, None
+
+
+def _mean_and_error(values: np.ndarray) -> tuple[float, float]:
+    return float(values.mean()), float(values.std(ddof=1) / math.sqrt(values.size))
+
+
+def _variance_and_error(values: np.ndarray) -> tuple[float, float]:
+    """The unbiased variance and its standard error √((m₄ − m₂²)/N), from the central moments."""
+    centred = values - values.mean()
+    m2, m4 = float(np.mean(centred**2)), float(np.mean(centred**4))
+    return float(values.var(ddof=1)), math.sqrt(max(m4 - m2**2, 0.0) / values.size)
+
+
+def sample_variance(samples_, reference: float, *, k: float = 4.0, what: str = "sample variance",
+                    scale: float | None = None, unit: str = "samples") -> Outcome:
+    """The unbiased variance of independent samples agrees with `reference`.
+
+    Its standard error √((m₄ − m₂²)/N) (central moments, large-N normal approximation) is computed
+    here, from the samples, where a page's code cannot inflate it.
+    """
+    values, refused = _independent(samples_, unit, what, k, least=4)
+    if refused:
+        return refused
+    estimate, error = _variance_and_error(values)
+    return within_uncertainty(estimate, error, reference, k=k, what=what, scale=scale,
+                              scope=samples(values.size, unit))
+
+
+def _two_samples(first, second, statistic, reference, *, k, what, scale, unit) -> Outcome:
+    a, refused = _independent(first, unit, what, k, least=4)
+    b, refused_b = _independent(second, unit, what, k, least=4)
+    if refused or refused_b:
+        return refused or refused_b
+    (x, ex), (y, ey) = statistic(a), statistic(b)
+    return within_uncertainty(x - y, math.hypot(ex, ey), reference, k=k, what=what, scale=scale,
+                              scope=samples(a.size + b.size, unit))
+
+
+def mean_difference(first, second, reference: float = 0.0, *, k: float = 4.0,
+                    what: str = "difference of means", scale: float | None = None,
+                    unit: str = "samples") -> Outcome:
+    """mean(first) − mean(second) of two independent samples agrees with `reference`; the standard
+    error √(s₁²/N₁ + s₂²/N₂) is computed here, from the samples."""
+    return _two_samples(first, second, _mean_and_error, reference, k=k, what=what, scale=scale, unit=unit)
+
+
+def variance_difference(first, second, reference: float = 0.0, *, k: float = 4.0,
+                        what: str = "difference of variances", scale: float | None = None,
+                        unit: str = "samples") -> Outcome:
+    """var(first) − var(second) (unbiased) of two independent samples agrees with `reference`; each
+    variance's standard error comes from its sample's fourth central moment, computed here."""
+    return _two_samples(first, second, _variance_and_error, reference, k=k, what=what, scale=scale, unit=unit)
+
+
+def apart(first, second, *, k: float = 4.0, what: str = "means", unit: str = "samples") -> Outcome:
+    """The mean of `first` differs from `second` (a number, or the mean of independent samples) by
+    more than k standard errors. The distance in standard errors, which the box shows, is computed
+    here from the raw samples: no page computes it, so none can show a wrong one."""
+    a, refused = _independent(first, unit, what, k)
+    if refused:
+        return refused
+    mean, error = _mean_and_error(a)
+    if np.ndim(second) == 0:
+        other, other_error, against = float(second), 0.0, f"{float(second):.6g}"
+        count = a.size
+    else:
+        b, refused = _independent(second, unit, what, k)
+        if refused:
+            return refused
+        other, other_error = _mean_and_error(b)
+        against, count = f"{other:.4g} ± {other_error:.2g}", a.size + b.size
+    combined = math.hypot(error, other_error)
+    if not (math.isfinite(combined) and combined > 0):
+        return Outcome("statistical", f"{what}: the standard error {combined:g} is not positive",
+                       f"> {k:g} s.e.", False, samples(count, unit))
+    distance = abs(mean - other) / combined
+    return Outcome(
+        "statistical",
+        f"{what}: {mean:.4g} ± {error:.2g} vs {against} (1 s.e.): {distance:.1f} s.e. apart "
+        f"(more than {k:g} required)",
+        f"> {k:g} s.e.",
+        bool(distance > k),
+        samples(count, unit),
+        deviation=distance,
+    )
+
+
+def at_every(flags, what: str, *, unit: str = "steps", count: int | None = None,
+             scope: object = "") -> Outcome:
+    """A property that holds at every one of several places (steps, pairs, inputs).
+
+    How many there were is counted here, from `flags`, never typed into the text; `count`, the number
+    the page's text states, must equal it.
+    """
+    marks = np.asarray(flags, dtype=bool).ravel()
+    total, failing = marks.size, np.flatnonzero(~marks)
+    text = f"{what} at every one of the {total:,} {unit}"
+    passed = total > 0 and failing.size == 0
+    if failing.size:
+        first = int(failing[0]) + 1
+        text = f"{what} fails at {failing.size:,} of the {total:,} {unit} (first: number {first})"
+    if count is not None and count != total:
+        passed, text = False, f"{text}; the text says {count:,} {unit}"
+    return Outcome("exact" if count is not None else "numeric", text, "exact", bool(passed), scope)
+
+
+def refuted(candidate, reference, *, rtol: float, what: str = "candidate", scope: object = "") -> Outcome:
+    """A wrong formula is refuted: its normwise relative error ‖candidate − reference‖∞ / ‖reference‖∞
+    is above `rtol`. Only the error's order of magnitude is printed: a wrong value's digits are no result."""
+    c, r = np.asarray(candidate, dtype=float), np.asarray(reference, dtype=float)
+    if c.shape != r.shape or r.size == 0 or not np.max(np.abs(r)) > 0:
+        return Outcome("numeric", f"{what}: nothing to compare ({c.size} vs {r.size} values)",
+                       f"> {rtol:g}", False, scope)
+    error = float(np.max(np.abs(c - r)) / np.max(np.abs(r)))
+    if not math.isfinite(error):
+        return Outcome("numeric", f"{what}: relative error {error}", f"> {rtol:g}", False, scope)
+    decade = 10.0 ** math.floor(math.log10(error)) if error > 0 else 0.0
+    shown = f"relative error ≥ {decade:g}" if decade else "relative error 0"
+    text = (f"{what}: {shown}, above {rtol:g}" if error > rtol
+            else f"{what}: relative error {error:.2g}, not above {rtol:g}")
+    return Outcome("numeric", text, f"> {rtol:g}", error > rtol, scope)
 
 
 def holds(condition: bool, what: str, kind: str = "numeric", tolerance: str = "exact", *,

@@ -128,8 +128,25 @@ def computed(key: str) -> object:
 
 
 def uncompared(page_uri: str) -> list[str]:
-    """Keys displayed on a page (tables, figure data) that no check has compared."""
-    return sorted(key for key, pages in SHOWN.items() if page_uri in pages and not COMPARED.get(key))
+    """Keys displayed on a page (tables, figure data) that no check has compared; for a table, also
+    the columns no check read ("key (columns a, b)"): every cell a block prints must be compared."""
+    missing = []
+    for key, pages in sorted(SHOWN.items()):
+        if page_uri not in pages:
+            continue
+        if not COMPARED.get(key):
+            missing.append(key)
+            continue
+        found = _computed_once(key)
+        if isinstance(found, Table):
+            unread = [c for c in found.columns if c not in COLUMNS_READ.get(id(found), set())]
+            if unread:
+                missing.append(f"{key} (columns {', '.join(unread)})")
+    return missing
+
+
+# id(table) -> the columns a check read (Table.column, Table.cell while a check runs).
+COLUMNS_READ: dict[int, set[str]] = {}
 
 
 @dataclass(frozen=True)
@@ -152,18 +169,24 @@ class Table:
             if len(row) != len(self.columns):
                 raise ValueError(f"a row has {len(row)} cells, the table {len(self.columns)} columns")
 
-    def column(self, name: str) -> list:
-        """Every cell of one column, top to bottom."""
+    def _read(self, name: str) -> int:
         index = self.columns.index(name)
+        if running() is not None:
+            COLUMNS_READ.setdefault(id(self), set()).add(name)
+        return index
+
+    def column(self, name: str) -> list:
+        """Every cell of one column, top to bottom (read by a check: the column counts as compared)."""
+        index = self._read(name)
         return [row[index] for row in self.rows]
 
     def cell(self, row: int, column: str) -> object:
         """One cell: row number (0 = first) and column name."""
-        return self.rows[row][self.columns.index(column)]
+        return self.rows[row][self._read(column)]
 
     def text(self, row: int, column: str) -> str:
         """One cell as the reader sees it."""
-        return format(self.cell(row, column), self.formats.get(column, ""))
+        return format(self.rows[row][self.columns.index(column)], self.formats.get(column, ""))
 
     def markdown(self) -> str:
         """The table as Markdown, every cell formatted from its raw value."""
