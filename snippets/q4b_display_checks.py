@@ -9,7 +9,7 @@ import numpy as np
 from scipy.stats import binom, binomtest
 
 from snippets.plumbing.checks import cases, close, equal, within_uncertainty
-from snippets.plumbing.drawn import drawn_bars, drawn_errorbars, drawn_line, drawn_xy
+from snippets.plumbing.drawn import drawn_bars, drawn_errorbars, drawn_line, drawn_x, drawn_xy
 from snippets.plumbing.values import computed
 from snippets.q4b_figures import (
     COIN_EXPONENT,
@@ -109,8 +109,12 @@ def _saddle_figure():
     ax = saddle_ratio_plot().axes[0]
     list(cases("n", SIZES))
     ratios = computed("q4b.minima-table").column("saddles per minimum")
-    centre, low, high = drawn_errorbars(ax, f"random function (Kac–Rice) ± {ERROR_BARS} s.e.")
+    kac_rice = f"random function (Kac–Rice) ± {ERROR_BARS} s.e."
+    centre, low, high = drawn_errorbars(ax, kac_rice)
+    series = (r"coin count $2^n - 2$", r"GOE Hessian at every point, $(1-2P_n)/P_n$", kac_rice)
     return [
+        equal([drawn_x(ax, label).tolist() for label in series], [list(SIZES)] * len(series),
+              what="each series drawn at n = the sizes the table covers"),
         equal(
             drawn_line(ax, r"coin count $2^n - 2$").astype(int).tolist(),
             [sign_pattern_counts(n)["saddle"] for n in SIZES],
@@ -177,7 +181,12 @@ def _probability_figure():
     committed = [exact_p(n) for n in range(1, 11)]
     coin_n, coin = drawn_xy(ax, r"coin flips $2^{-n}$")
     rate_n, rate = drawn_xy(ax, r"asymptotic rate $e^{-\theta n^2}$, $\theta=\ln 3/4$")
+    sizes = np.arange(1, 11)
     return [
+        equal(drawn_x(ax, r"GOE, exact (Pfaffian)").tolist(), sizes.tolist(),
+              what="exact points at n = 1..10"),
+        close(drawn_x(ax, f"GOE, importance sampling ± {ERROR_BARS} s.e.") - sizes, [0.125] * sizes.size,
+              atol=0.125, what="estimates right of their n by under a quarter step, as the caption says"),
         close(coin, [float(mp.mpf(2) ** -mp.mpf(float(v))) for v in coin_n], rtol=1e-12,
               what="coin curve vs 2⁻ⁿ"),
         close(rate, [float(mp.exp(-mp.log(3) / 4 * mp.mpf(float(v)) ** 2)) for v in rate_n], rtol=1e-12,
@@ -231,6 +240,9 @@ def _index_figure():
     heights = drawn_bars(left, "GOE, exact (Pfaffian)")
     coin_k, coin = drawn_xy(left, f"coin flips: Binomial({INDEX_SIZE}, ½)")
     return [
+        equal([drawn_x(left, "GOE, exact (Pfaffian)").tolist(), drawn_x(left, label).tolist(),
+               coin_k.tolist()], [list(range(INDEX_SIZE + 1)), seen.tolist(), list(range(INDEX_SIZE + 1))],
+              what="bars, points and coin line drawn at their index k"),
         close(coin, binom.pmf(coin_k, INDEX_SIZE, 0.5), rtol=1e-12, what="coin line vs scipy's binomial pmf"),
         close(heights.sum(), 1.0, atol=1e-12, what="bar heights sum to 1"),
         close(heights[0], exact_p(INDEX_SIZE), rtol=1e-12, what="bar k = 0 vs the committed P₁₀"),
@@ -256,6 +268,8 @@ def _rate_figure():
     fresh = [-float(mp.log(p_all_positive(n))) / n**2 for n in sizes]
     n = np.arange(1, goe.size + 1)
     return [
+        equal([drawn_x(ax, GOE_RATE_LABEL).tolist(), drawn_x(ax, COIN_RATE_LABEL).tolist()],
+              [n.tolist()] * 2, what="both curves drawn at n = 1, 2, …"),
         close(
             goe[[m - 1 for m in sizes]], fresh, rtol=1e-12, what="GOE curve vs −ln Pₙ/n² from the Pfaffian"
         ),

@@ -172,7 +172,8 @@ def trajectories_figure(label: str = "fig-q4c-trajectories") -> str:
             color=colour,
             label=f"from ({signed(start[0])}, {signed(start[1])}):\n{note}",
         )
-        draws(line, paths, x=lambda d, s=start: d[s][:, 0], y=lambda d, s=start: d[s][:, 1])
+        draws(line, paths, x=lambda d, s=start: d[s][:, 0], y=lambda d, s=start: d[s][:, 1],
+              beyond_view="a path ends at its first step outside |y| ≤ 1.5, the axes' edge")
     saddle, = ax.plot([0], [0], marker="X", markersize=9, color=INK, linestyle="none",
                       label="saddle p = (0, 0)")
     draws(saddle, paths, x=lambda d: d["saddle"][:1], y=lambda d: d["saddle"][1:])

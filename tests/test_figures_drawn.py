@@ -134,3 +134,28 @@ def test_a_critical_point_drawn_in_the_wrong_kind_s_colour_fails():
 def test_the_marked_kinds_are_the_certificates_verdicts():
     outcomes = q4a_figures.figures_draw_the_page_functions()
     assert all(o.passed for o in outcomes) and len(outcomes) == 4
+
+
+def test_axes_limits_that_cut_off_drawn_data_fail():
+    data = shown("q4c.plateau-curves")
+    fig, ax = new_figure()
+    line, = ax.plot(data["loss 0.01"])
+    drawn.draws(line, data, x=lambda d: range(len(d["loss 0.01"])), y="loss 0.01")
+    ax.set_ylim(-0.1, 0.6)  # the loss falls to −1/4
+    assert len(causes(fig)) == 1 and "lie outside the axes (cut off)" in causes(fig)[0]
+
+
+def test_the_probability_check_fails_when_the_estimates_are_drawn_a_whole_step_off(monkeypatch):
+    from snippets import q4b_display_checks
+
+    real = q4b_figures.probability_plot
+
+    def shifted():
+        fig = real()
+        for container in fig.axes[0].containers:
+            line = container.lines[0]
+            line.set_xdata(line.get_xdata() + 1)
+        return fig
+
+    monkeypatch.setattr(q4b_display_checks, "probability_plot", shifted)
+    assert not all(o.passed for o in q4b_display_checks._probability_figure())

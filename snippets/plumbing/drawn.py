@@ -48,6 +48,7 @@ MEANINGS: dict[str, Callable[[float], bool]] = {
     "positive": lambda level: level > 0,
     "nonzero": lambda level: level != 0,
 }
+SPEC_WORDS = ("dashed", "marker", "colour", "colours", "levels", "beyond_view")  # not coordinates
 
 
 def _creation_site() -> str:
@@ -127,6 +128,18 @@ def drawn_xy(ax, label: str) -> tuple[np.ndarray, np.ndarray]:
     _record_read(label)
     xy = next(line for line in ax.lines if line.get_label() == label).get_xydata()
     return np.asarray(xy[:, 0], dtype=float), np.asarray(xy[:, 1], dtype=float)
+
+
+def drawn_x(ax, label: str) -> np.ndarray:
+    """Where along x the line, error bars or bars with this legend label are drawn."""
+    _record_read(label)
+    for line in ax.lines:
+        if line.get_label() == label:
+            return np.asarray(line.get_xdata(), dtype=float)
+    container = next(c for c in ax.containers if c.get_label() == label)
+    if isinstance(container, BarContainer):
+        return np.array([p.get_x() + p.get_width() / 2 for p in container.patches], dtype=float)
+    return np.asarray(container.lines[0].get_xdata(), dtype=float)
 
 
 def drawn_errorbars(ax, label: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -259,14 +272,29 @@ def _mismatch(artist, data, spec) -> str:
         return _surface_mismatch(drawn, data, spec)
     else:
         drawn = _read(artist)
-    missing = sorted(set(drawn) - set(spec))  # every coordinate drawn in data units is accounted for
+    missing = sorted(set(drawn) - set(spec) - set(SPEC_WORDS))  # every drawn coordinate is accounted for
     if missing:
         return f"its account names no series for {', '.join(missing)}"
     for name, values in drawn.items():
         if not _same(values, _series(data, spec[name])):
             return f"its {name} values differ from the registered series {spec[name]!r}" if isinstance(
                 spec[name], str) else f"its {name} values differ from its account"
-    return _style_mismatch(artist, data, spec) if isinstance(artist, Line2D) else ""
+    if isinstance(artist, Line2D):
+        return _outside_view(artist, drawn, spec) or _style_mismatch(artist, data, spec)
+    return _outside_view(artist, drawn, spec)
+
+
+def _outside_view(artist, drawn: dict, spec: dict) -> str:
+    """A drawn value the axes' limits cut off, unless the account says why (`beyond_view="..."`)."""
+    if "beyond_view" in spec or artist.axes is None or artist.axes.name != "rectilinear":
+        return ""
+    for name, (low, high) in (("x", artist.axes.get_xlim()), ("y", artist.axes.get_ylim())):
+        values = np.asarray(drawn.get(name, []), dtype=float)
+        low, high = sorted((low, high))
+        outside = np.count_nonzero((values < low) | (values > high))
+        if outside:
+            return f"{outside} of its {name} values lie outside the axes (cut off)"
+    return ""
 
 
 def _style_mismatch(line: Line2D, data, spec) -> str:
