@@ -116,7 +116,8 @@ def quadratic_model_figure(label: str = "fig-q4a-quadratic-model") -> str:
         label=label,
         title="Functions along a direction compared with their quadratic Taylor models",
         description=(
-            "Three panels over t from -1 to 1. (a) For the bowl x^2 + xy + y^2 + y^4 along its two Hessian "
+            f"Three panels over t from {T_SAMPLES[0]:g} to {T_SAMPLES[-1]:g}. "
+            "(a) For the bowl x^2 + xy + y^2 + y^4 along its two Hessian "
             "eigenvectors, the function (solid) and its quadratic model lambda t^2 / 2 (dashed) touch at "
             "t = 0 and separate slowly. (b) Along e_y, x^2 + y^4 equals t^4 and x^2 + y^3 equals t^3, "
             "while their common quadratic model is identically 0. (c) The quotient "
@@ -216,12 +217,14 @@ def landscape_figure(label: str = "fig-q4a-landscapes") -> str:
     """Surfaces and contours of a non-singular minimum, x² + y⁴ and x² + y³."""
     positive = ", ".join(f"{lv:g}" for lv in LEVELS if lv > 0)
     negative = ", ".join(f"{lv:g}" for lv in LEVELS if lv < 0)
+    side = landscape_heights()["fine"][0][0]  # the grid's x values
     return figure_html(
         landscape_plot(),
         label=label,
         title="Surfaces and contour lines of three functions with a critical point at the origin",
         description=(
-            "One row per function: a surface over the square from -1 to 1 in x and y, and beside it contour "
+            f"One row per function: a surface over the square from {side[0]:g} to {side[-1]:g} in x and y, "
+            "and beside it contour "
             f"lines at levels {positive} (and, for x^2 + y^3, also the purple level 0 and the dashed "
             f"negative levels {negative}). Top, x^2 + xy + y^2 + y^4: a bowl whose small contours are tilted "
             "ellipses. Middle, x^2 + y^4: a bowl that is flat along the y axis, its small contours stretched "

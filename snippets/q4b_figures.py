@@ -82,12 +82,12 @@ def saddle_ratio_figure(label: str) -> str:
     return figure_html(
         saddle_ratio_plot(),
         label=label,
-        title="Saddles per minimum, n = 2 to 10, in three models, log scale",
+        title=f"Saddles per minimum, n = {rows[0]['n']} to {rows[-1]['n']}, in three models, log scale",
         description=(
             "On a logarithmic axis, the coin count 2^n − 2 and the random-function count are two nearly "
-            f"parallel straight lines: at n = 10 they are {rows[-1]['coin']} and {rows[-1]['ratio']:,.0f}. "
-            "The GOE count bends upward like a parabola and reaches "
-            f"{scientific(rows[-1]['goe'], 3)} at n = 10."
+            f"parallel straight lines: at n = {rows[-1]['n']} they are {rows[-1]['coin']} and "
+            f"{rows[-1]['ratio']:,.0f}. The GOE count bends upward like a parabola and reaches "
+            f"{scientific(rows[-1]['goe'], 3)} at n = {rows[-1]['n']}."
         ),
         caption=(
             "Saddles per minimum. Random function: an isotropic Gaussian field, critical points counted by "
@@ -136,11 +136,14 @@ def probability_figure(label: str) -> str:
     return figure_html(
         probability_plot(),
         label=label,
-        title="Probability that all eigenvalues are positive, n = 1 to 10, log scale",
+        title=f"Probability that all eigenvalues are positive, n = {rows[0]['n']} to {rows[-1]['n']}, "
+        "log scale",
         description=(
-            "On a logarithmic vertical axis, the exact GOE probability falls from 0.5 at n = 1 to about "
-            f"{scientific(rows[-1]['exact'], 3)} at n = 10, bending downward like a parabola, while the "
-            "coin-flip value 2^-n is a straight line ending near 10^-3. Importance-sampling estimates sit "
+            f"On a logarithmic vertical axis, the exact GOE probability falls from {rows[0]['exact']:g} at "
+            f"n = {rows[0]['n']} to about {scientific(rows[-1]['exact'], 3)} at n = {rows[-1]['n']}, "
+            "bending downward like a parabola, while the "
+            f"coin-flip value 2^-n is a straight line ending near {scientific(2.0 ** -rows[-1]['n'], 1)}. "
+            "Importance-sampling estimates sit "
             "on the exact curve. The curve exp(-theta n^2) has the same downward bend but lies above the "
             "exact values."
         ),

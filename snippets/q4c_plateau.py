@@ -251,7 +251,8 @@ def plateau_figure(label: str = "fig-q4c-plateau") -> str:
     bottom.set(yscale="log", ylabel="‖∇f(x⁽ᵏ⁾)‖", xlabel="iteration k", ylim=(1e-12, 3))
     top.legend(fontsize=TEXT, loc="center right", bbox_to_anchor=(1.0, 0.6))
     fast = PLATEAU_EPSILONS[0]
-    fast_done = int(np.argmax(data[f"loss {fast:g}"] < -0.25 + PLATEAU_BAND))
+    minimum = round(float(data[f"loss {fast:g}"][-1]), 9)  # q4c.plateau: it is −1/4
+    fast_done = int(np.argmax(data[f"loss {fast:g}"] < minimum + PLATEAU_BAND))
     start_loss = float(data[f"loss {fast:g}"][0])
     return figure_html(
         fig,
@@ -260,10 +261,11 @@ def plateau_figure(label: str = "fig-q4c-plateau") -> str:
         description=(
             f"Two panels sharing the iteration axis from 0 to {PLATEAU_STEPS}, for gradient descent "
             f"with step size {PLATEAU_ETA:g} on (x² − y²)/2 + y⁴/4 from (1, ε). Top: the loss. From "
-            f"ε = {fast:g} it falls from {start_loss:g} to within {PLATEAU_BAND:g} of the minimum −0.25 by "
+            f"ε = {fast:g} it falls from {start_loss:g} to within {PLATEAU_BAND:g} of the minimum "
+            f"{minimum:g} by "
             f"iteration {fast_done}. From ε = {EPS_NEAR:g} it falls to 0, the saddle's value, stays within "
             f"{PLATEAU_BAND:g} of it from iteration {on_plateau[0]} to {on_plateau[-1]}, then drops to "
-            "−0.25. From ε = 0 it falls to 0 and stays there. Bottom, logarithmic: the gradient norm. "
+            f"{minimum:g}. From ε = 0 it falls to 0 and stays there. Bottom, logarithmic: the gradient norm. "
             f"For ε = {EPS_NEAR:g} it falls below the stopping tolerance {STOP_TOLERANCE:g} at iteration {k} "
             f"(marked), bottoms out at {grads[dip]:.0e} at iteration {dip}, and rises to "
             f"{grads[dip:].max():.2f} before the final descent; for ε = 0 it keeps falling."

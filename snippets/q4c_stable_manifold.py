@@ -187,13 +187,15 @@ def trajectories_figure(label: str = "fig-q4c-trajectories") -> str:
     ax.grid(False)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=2, fontsize=TEXT, handlelength=1.5)
     levels = ", ".join(signed(v) for v in CONTOUR_LEVELS)
+    side = trajectories()["x"][0]
     return figure_html(
         fig,
         label=label,
         title="Gradient descent paths near the saddle of (x² − y²)/2",
         description=(
-            f"Contour lines of f(x, y) = (x² − y²)/2 at levels {levels} on the square from −1.5 to "
-            "1.5, solid where f is positive and dashed where it is negative, with gradient descent "
+            f"Contour lines of f(x, y) = (x² − y²)/2 at levels {levels} on the square from {signed(side[0])} "
+            f"to {signed(side[-1])}, solid where f is positive and dashed where it is negative, with "
+            "gradient descent "
             f"paths (step size {TRAJECTORY_ETA:g}) from {len(TRAJECTORY_STARTS)} starts at x = "
             f"{' and '.join(sorted({signed(s[0]) for s in TRAJECTORY_STARTS}))}. The path that starts "
             "at y = 0 runs along the x-axis straight into the saddle at the origin and stays there. "

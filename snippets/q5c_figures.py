@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from snippets.batchnorm import EPS
+from snippets.batchnorm import EPS, init_running_stats
 from snippets.plumbing.checks import cases, check, close, equal, frequency, samples, within_uncertainty
 from snippets.plumbing.drawn import decorative, draws
 from snippets.plumbing.figures import figure_html, new_figure
@@ -102,7 +102,8 @@ def small_batch_figure(label: str) -> str:
         description=(
             f"For a fixed standardized input {TEST_INPUT:g} placed among random batch-mates, the band from "
             f"the 5th to the 95th percentile and the mean of the training-mode output over {DRAWS} batches "
-            f"of each size from 1 to {data['m'][last]}, on a logarithmic axis, against the constant "
+            f"of each size from {data['m'][0]} to {data['m'][last]}, on a logarithmic axis, against the "
+            "constant "
             f"inference-mode output {reference:.2f} and a dotted line at the training batch size. A batch of "
             f"one gives exactly 0. For a batch of two the outputs sit at plus or minus 1, mean "
             f"{data['mean'][1]:.2f}. The band's width is {widths}; the mean rises towards the inference "
@@ -197,7 +198,8 @@ def running_stats_figure(label: str) -> str:
         title="Running mean and running variance converging to the population values",
         description=(
             f"Two panels against the training step, 0 to {STEPS}. Left: the running mean starts at 0 and "
-            f"rises to the population mean {POP_MEAN:g}. Right: the running variance starts at 1 and rises "
+            f"rises to the population mean {POP_MEAN:g}. Right: the running variance starts at "
+            f"{init_running_stats(1)[1][0]:g} and rises "
             f"to the population variance {POP_VAR:g}, above the dotted level {biased_target():g} where an "
             "average of biased batch variances would settle. Three single runs keep fluctuating around the "
             f"population value inside a shaded band that is {2 * data['var_sd'][-1]:.2f} wide at the last "

@@ -52,6 +52,8 @@ NOT_A_CLAIM: list[tuple[str, str, str]] = [
     ("question-5/5a.md", "off by order 1", "an order of magnitude, not a number the code computes"),
     ("snippets/q5a_figure.py", "off by order 1", "an order of magnitude, not a number the code computes"),
     ("snippets/q5c_figures.py", "of ±1", "the exact limit ±1 of a normalized pair, derived on 5a"),
+    ("snippets/q5c_figures.py", "plus or minus 1", "the exact limit ±1 of a normalized pair, derived on 5a"),
+    ("snippets/q4b_figures.py", "starts at ln 2 at", "−ln P₁ = ln 2 exactly (P₁ = 1/2), a closed form"),
     ("question-5/5c.md", "its default $\\alpha = 0.1$", "PyTorch's documented default, cited"),
     ("question-5/5c.md", "PyTorch's momentum (default 0.1)", "PyTorch's documented default, cited"),
     ("question-5/5c.md", "(default 0.99) weights the old value", "Keras's documented default, cited"),
@@ -227,24 +229,45 @@ def _literal_parts(node: ast.AST) -> list[str]:
     return []
 
 
-def caption_numerals() -> list[Numeral]:
-    """Numerals typed into the captions of figures (figure_html(caption=...)) in the snippet modules."""
+# figure_html's texts a reader sees: the numbered caption, the alt text (title) and the long
+# description screen readers read.
+FIGURE_TEXTS = {"caption": "caption", "title": "alt text", "description": "description"}
+
+
+def _module_strings(tree: ast.Module) -> dict[str, ast.AST]:
+    """Module-level names bound to a string expression (a caption kept in a constant)."""
+    found = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            if _literal_parts(node.value):
+                found[node.targets[0].id] = node.value
+    return found
+
+
+def caption_numerals(root: Path = ROOT) -> list[Numeral]:
+    """Numerals typed into the captions, alt texts and descriptions of figures (figure_html's
+    caption=, title=, description=, literal or a module constant) in the snippet modules."""
     found = []
-    for path in sorted((ROOT / "snippets").glob("*.py")):
+    for path in sorted((root / "snippets").glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
+        constants = _module_strings(tree)
+        relative = path.relative_to(root).as_posix()
         for call in ast.walk(tree):
             if not (isinstance(call, ast.Call) and getattr(call.func, "id", getattr(call.func, "attr", ""))
                     == "figure_html"):
                 continue
             for keyword in call.keywords:
-                if keyword.arg != "caption":
+                if keyword.arg not in FIGURE_TEXTS:
                     continue
-                for part in _literal_parts(keyword.value):
+                node = keyword.value
+                if isinstance(node, ast.Name) and node.id in constants:
+                    node = constants[node.id]
+                for part in _literal_parts(node):
                     for match in NUMERAL.finditer(part):
                         if _not_a_claim_by_rule(part, match.start(), match.end(), match.group(0)):
                             continue
-                        where = f"{path.relative_to(ROOT).as_posix()}:{keyword.value.lineno} (caption)"
-                        if not _listed(path.relative_to(ROOT).as_posix(), part):
+                        where = f"{relative}:{node.lineno} ({FIGURE_TEXTS[keyword.arg]})"
+                        if not _listed(relative, part):
                             found.append(Numeral(where, match.group(0), part[:90]))
     return found
 
@@ -256,9 +279,25 @@ def test_every_numeral_in_the_prose_is_a_value_or_not_a_claim(page):
         map(str, stray))
 
 
-def test_every_numeral_in_a_caption_comes_from_the_code():
+def test_every_numeral_in_a_caption_or_alt_text_comes_from_the_code():
     stray = caption_numerals()
-    assert not stray, "numerals typed into captions:\n" + "\n".join(map(str, stray))
+    assert not stray, "numerals typed into figure captions, alt texts or descriptions:\n" + "\n".join(
+        map(str, stray))
+
+
+def test_the_caption_scanner_reads_alt_texts_descriptions_and_constants(tmp_path):
+    """A numeral typed into a figure's alt text, its description or a caption constant is found;
+    one computed in an f-string field is not."""
+    snippets = tmp_path / "snippets"
+    snippets.mkdir()
+    (snippets / "q9_figure.py").write_text(
+        'CAPTION = "The loss after 44 steps."\n'
+        "def draw(fig, steps):\n"
+        '    return figure_html(fig, label="fig-x", title="Loss over 60 steps",\n'
+        '                       description=f"Falls {steps} times, to 0.37.", caption=CAPTION)\n',
+        encoding="utf-8")
+    found = sorted((n.where.split(" (")[-1], n.numeral) for n in caption_numerals(tmp_path))
+    assert found == [("alt text)", "60"), ("caption)", "44"), ("description)", "0.37")]
 
 
 def test_the_not_a_claim_list_is_short_and_every_entry_is_used():
