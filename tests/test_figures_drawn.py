@@ -159,3 +159,14 @@ def test_the_probability_check_fails_when_the_estimates_are_drawn_a_whole_step_o
 
     monkeypatch.setattr(q4b_display_checks, "probability_plot", shifted)
     assert not all(o.passed for o in q4b_display_checks._probability_figure())
+
+
+def test_a_legend_that_names_a_series_twice_fails():
+    data = shown("q5c.running-curves")
+    fig, ax = new_figure()
+    for run in range(3):  # the study's mutant: the label on runs 1 and 2 instead of run 0
+        label = "three single runs" if run != 0 else None
+        line, = ax.plot(data["t"], data["mean_three"][:, run], label=label)
+        drawn.draws(line, data, x="t", y=lambda d, r=run: d["mean_three"][:, r])
+    ax.legend()
+    assert causes(fig) == ["a figure's legend names 'three single runs' more than once"]

@@ -332,9 +332,21 @@ def _contour_labels(ax) -> set[int]:
     return {id(t) for c in ax._children if isinstance(c, ContourSet) for t in getattr(c, "labelTexts", [])}
 
 
+def _legend_repeats(fig) -> list[tuple[str, str, str]]:
+    """A legend that names one entry twice (each entry must name one series)."""
+    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None] + list(fig.legends)
+    found = []
+    for legend in legends:
+        names = [text.get_text() for text in legend.get_texts()]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            found.append((f"a figure's legend names {', '.join(map(repr, twice))} more than once", "", ""))
+    return found
+
+
 def problems(fig) -> list[tuple[str, str, str]]:
     """(cause, snippet line, details) for every drawn artist that is unaccounted for or differs."""
-    found = []
+    found = _legend_repeats(fig)
     for ax in fig.axes:
         owner, labels = _owned_by_containers(ax), _contour_labels(ax)
         seen: set[int] = set()
