@@ -8,7 +8,7 @@ import numpy as np
 
 from snippets.batchnorm import EPS, batchnorm_backward, batchnorm_forward
 from snippets.plumbing.checks import below, cases, check, close, refuted
-from snippets.plumbing.values import scientific, value
+from snippets.plumbing.values import power_of_ten_above, scientific, value
 
 PAGE = "question-5/5a.md"
 FD_STEP = 1e-5  # central differences: truncation ~ h², rounding ~ machine epsilon / h
@@ -66,11 +66,11 @@ def fd_rtol() -> str:
     return scientific(FD_RTOL, 1)
 
 
-@value("q5a.fd-worst", statement="largest relative error of the gradient check over all cases")
+@value("q5a.fd-worst", statement="power of ten above the gradient check's largest relative error, all cases")
 def fd_worst() -> str:
     worst = max(relative_error(*pair)
                 for n, d, seed in FD_CASES for pair in analytic_and_numerical(n, d, seed).values())
-    return scientific(worst, 1)
+    return power_of_ten_above(worst)
 
 
 @check("q5a.finite-differences", page=PAGE,

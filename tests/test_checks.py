@@ -319,6 +319,14 @@ def test_close_prints_round_off_as_round_off_and_larger_errors_to_one_digit():
     assert not close(1.0 + 3e-8, 1.0, rtol=1e-8).passed
 
 
+def test_a_printed_error_bound_is_the_power_of_ten_above_it():
+    assert values.power_of_ten_above(2.4e-10) == "10⁻⁹"
+    assert values.power_of_ten_above(1e-9) == "10⁻⁹" and values.power_of_ten_above(1.0001e-9) == "10⁻⁸"
+    assert values.power_of_ten_above(3.0) == "10¹"
+    with pytest.raises(ValueError):
+        values.power_of_ten_above(0.0)
+
+
 def test_family_wise_false_alarm_rate_is_the_bonferroni_sum(monkeypatch):
     def proof():
         return [within_uncertainty(1.0, 0.01, 1.0, k=4) for _ in range(5)]

@@ -27,6 +27,7 @@ by the page summary): display without assertion is not possible.
 from __future__ import annotations
 
 import inspect
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,6 +49,16 @@ def scientific(number: float, significant: int = 2) -> str:
     mantissa, exponent = f"{number:.{significant - 1}e}".split("e")
     power = "10" + str(int(exponent)).translate(SUPERSCRIPT_DIGITS)
     return power if mantissa == "1" else f"{mantissa} × {power}"
+
+
+def power_of_ten_above(number: float) -> str:
+    """The smallest power of ten at or above a positive error, as prose writes it: 2.4e-10 -> 10⁻⁹.
+
+    For errors that round-off and truncation set: their digits change with any reordering of the
+    arithmetic, their order of magnitude is the result."""
+    if not (math.isfinite(number) and number > 0):
+        raise ValueError(f"an error bound needs a positive finite number, not {number!r}")
+    return "10" + str(math.ceil(math.log10(number))).translate(SUPERSCRIPT_DIGITS)
 
 
 @dataclass(frozen=True)
