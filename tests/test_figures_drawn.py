@@ -170,3 +170,23 @@ def test_a_legend_that_names_a_series_twice_fails():
         drawn.draws(line, data, x="t", y=lambda d, r=run: d["mean_three"][:, r])
     ax.legend()
     assert causes(fig) == ["a figure's legend names 'three single runs' more than once"]
+
+
+def test_the_failure_names_page_snippet_line_and_cause_first(monkeypatch):
+    import inspect
+
+    from snippets.plumbing import failures, page_context
+
+    monkeypatch.setattr(q4c_plateau, "decorative", lambda artist, reason: artist)  # an account forgotten
+    monkeypatch.setattr(page_context, "current", page_context.PageContext(src_uri="question-4/4c.md"))
+    monkeypatch.setattr(failures, "FAILURES", [])
+    with failures.at_line(391):
+        q4c_plateau.plateau_figure(label="fig-q4c-plateau")
+    source = inspect.getsource(q4c_plateau.plateau_figure).splitlines()
+    first = q4c_plateau.plateau_figure.__code__.co_firstlineno
+    line = first + next(i for i, text in enumerate(source) if "tolerance = bottom.axhline" in text)
+    texts = [f.text().splitlines() for f in failures.FAILURES]
+    assert texts[0][0].endswith("a figure draws a Line2D that no registered, checked data accounts for")
+    assert texts[0][1].strip() == f"at snippets/q4c_plateau.py:{line}"
+    assert texts[0][2].strip() == "on docs/question-4/4c.md:391"
+    assert len(texts) == 2  # the tolerance line and its note
