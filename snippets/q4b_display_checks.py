@@ -29,6 +29,7 @@ from snippets.q4b_page import check
 from snippets.q4b_pfaffian import p_all_positive
 from snippets.q4b_rate import reference_data
 from snippets.q4b_sampler import SAMPLES as SAMPLES_PER_N
+from snippets.q4b_sampler import importance_weights
 from snippets.q4b_sampler import table_rows as sampler_rows
 from snippets.q4b_signs import sign_pattern_counts
 
@@ -145,8 +146,9 @@ def _saddle_figure():
 
 @check(
     "q4b.probability-table",
-    statement="The probability table's closed forms evaluate to its exact Pₙ, and its effective sample sizes "
-    "are Kish's N r²/(r² + (N − 1) e²) of the ratio r ± e it prints",
+    statement="The probability table's ratios ± s.e. are the importance weights' mean and standard error, "
+    "its closed forms evaluate to its exact Pₙ, and its effective sample sizes are Kish's "
+    "N r²/(r² + (N − 1) e²) of the ratio r ± e it prints",
 )
 def _probability_table():
     table = computed("q4b.probability-table")
@@ -154,8 +156,14 @@ def _probability_table():
     exact = [c.value for c in table.column("exact Pₙ")]
     forms = [(n, c.expression, p) for n, c, p in zip(sizes, table.column("closed form"), exact, strict=True)]
     ratios = table.column("importance sampling ÷ exact")
+    weights = [importance_weights(n) for n in sizes]
     return [
         equal(table.column("n"), sizes, what="n column"),
+        close([r.value * p for r, p in zip(ratios, exact, strict=True)], [w.sum() / w.size for w in weights],
+              rtol=1e-9, what="ratio column × exact Pₙ vs the mean of the raw importance weights"),
+        close([r.error * p for r, p in zip(ratios, exact, strict=True)],
+              [np.sqrt(((w - w.mean()) ** 2).sum() / (w.size - 1) / w.size) for w in weights],
+              rtol=1e-9, what="its ± × exact Pₙ vs the weights' standard error √(Σ(w − w̄)²/((N − 1)N))"),
         equal([n for n, form, _ in forms if form is not None], [1, 2, 3, 4],
               what="rows with a closed form"),
         close([float(form.evalf(30)) for _, form, _ in forms if form is not None],

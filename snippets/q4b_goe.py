@@ -12,7 +12,7 @@ import sympy as sp
 from scipy import integrate
 from scipy.special import erfc
 
-from snippets.plumbing.checks import close, holds, identity, samples, within_uncertainty
+from snippets.plumbing.checks import above, at_most, close, frequency, identity
 from snippets.plumbing.values import value
 from snippets.q4b_page import check
 from snippets.q4b_pfaffian import p_all_positive, p_all_positive_closed_form
@@ -27,10 +27,14 @@ def sample_goe(n: int, size: int, rng: np.random.Generator) -> np.ndarray:
     return (a + a.transpose(0, 2, 1)) / 2
 
 
+def positive_definite_goe(n: int, samples: int, seed: int) -> np.ndarray:
+    """For each of `samples` GOE matrices of size n: is it positive definite (smallest eigenvalue > 0)?"""
+    return np.linalg.eigvalsh(sample_goe(n, samples, np.random.default_rng(seed)))[:, 0] > 0
+
+
 def plain_monte_carlo(n: int, samples: int, seed: int) -> tuple[float, float]:
     """P_n by counting positive definite GOE samples: (estimate, standard error)."""
-    smallest = np.linalg.eigvalsh(sample_goe(n, samples, np.random.default_rng(seed)))[:, 0]
-    p = float(np.mean(smallest > 0))
+    p = float(np.mean(positive_definite_goe(n, samples, seed)))
     return p, math.sqrt(p * (1 - p) / samples)
 
 
@@ -69,10 +73,15 @@ def p2_equal_variance() -> tuple[float, float]:
     return integrate.dblquad(integrand, -np.inf, np.inf, -np.inf, np.inf, epsabs=1e-13, epsrel=1e-12)
 
 
+def positive_definite_equal_variance(samples: int, seed: int) -> np.ndarray:
+    """For each sampled [[a, c], [c, b]], a, b, c ~ N(0, 1): is it positive definite?"""
+    a, b, c = np.random.default_rng(seed).standard_normal((3, samples))
+    return (a > 0) & (a * b > c * c)
+
+
 def p2_equal_variance_monte_carlo(samples: int, seed: int) -> tuple[float, float]:
     """The same probability by sampling a, b, c ~ N(0, 1): (estimate, standard error)."""
-    a, b, c = np.random.default_rng(seed).standard_normal((3, samples))
-    p = float(np.mean((a > 0) & (a * b > c * c)))
+    p = float(np.mean(positive_definite_equal_variance(samples, seed)))
     return p, math.sqrt(p * (1 - p) / samples)
 
 
@@ -100,18 +109,13 @@ def p2_samples() -> int:
     statement="P_2 = (2 − √2)/4 by polar angles, by the Pfaffian, by quadrature and by sampling 2×2 matrices",
 )
 def _p2():
-    estimate, error = plain_monte_carlo(2, P2_SAMPLES, seed=2)
+    hits = positive_definite_goe(2, P2_SAMPLES, seed=2)
     return [
         identity(p2_by_polar_angles(), P2, what="polar-angle ratio vs (2 − √2)/4"),
         identity(p_all_positive_closed_form(2), P2, what="de Bruijn Pfaffian (sympy) vs (2 − √2)/4"),
         close(p2_by_quadrature(), float(P2), rtol=1e-8, what="scipy dblquad of the eigenvalue density"),
-        within_uncertainty(
-            estimate,
-            error,
-            float(P2),
-            what="fraction of GOE samples with λ_min > 0",
-            scope=samples(P2_SAMPLES, "matrices"),
-        ),
+        frequency(int(hits.sum()), hits.size, float(P2), what="fraction of GOE samples with λ_min > 0",
+                  unit="matrices"),
         close(float(p_all_positive(2)), float(P2), rtol=1e-14, what="mpmath Pfaffian vs (2 − √2)/4"),
     ]
 
@@ -124,19 +128,11 @@ def _p2():
 )
 def _ensemble_matters():
     quadrature, quadrature_error = p2_equal_variance()
-    estimate, error = p2_equal_variance_monte_carlo(P2_SAMPLES, seed=3)
-    gap = abs(float(P2) - quadrature)
+    hits = positive_definite_equal_variance(P2_SAMPLES, seed=3)
     return [
-        within_uncertainty(
-            estimate,
-            error,
-            quadrature,
-            what="sampled equal-variance 2×2 matrices",
-            scope=samples(P2_SAMPLES, "matrices"),
-        ),
-        holds(
-            gap > 1e6 * quadrature_error,
-            f"|(2 − √2)/4 − {quadrature:.4f}| = {gap:.4f}, against the quadrature's error estimate "
-            f"{quadrature_error:.1g} (two deterministic numbers: no standard error applies)",
-        ),
+        frequency(int(hits.sum()), hits.size, quadrature, what="sampled equal-variance 2×2 matrices",
+                  unit="matrices"),
+        above(abs(float(P2) - quadrature), 0.01, what="|(2 − √2)/4 − the quadrature's value|"),
+        at_most(quadrature_error, 1e-9, what="the quadrature's error estimate (deterministic: no standard "
+                                             "error applies)"),
     ]

@@ -312,8 +312,10 @@ def test_refuted_shows_the_order_of_magnitude_and_can_fail():
 
 
 def test_close_prints_round_off_as_round_off_and_larger_errors_to_one_digit():
-    assert "within round-off (≤ 64 ε · largest |expected|)" in close(0.146447 + 2.8e-17, 0.146447,
-                                                                    rtol=1e-8).compared
+    assert "within round-off (each ≤ 64 ε · |value|)" in close(0.146447 + 2.8e-17, 0.146447,
+                                                              rtol=1e-8).compared
+    tiny = close([0.5, 2e-14 + 1e-24], [0.5, 2e-14], rtol=1e-9)  # round-off is judged value by value
+    assert tiny.passed and "round-off" not in tiny.compared and "error 1e-24" in tiny.compared
     assert "error 0, " not in close(0.146447, 0.146447, rtol=1e-8).compared
     assert "error 3e-10 (allowed" in close(1.0 + 3.14e-10, 1.0, rtol=1e-8).compared
     assert not close(1.0 + 3e-8, 1.0, rtol=1e-8).passed

@@ -42,7 +42,7 @@ Comparisons:
   steps is counted here and compared with the `count` the text states.
 - `refuted(candidate, reference, rtol=)`: a wrong formula's relative error is above rtol; only its
   order of magnitude is printed.
-- `close` prints an error below 64 ε · largest |expected| as "within round-off" (the floor stated),
+- `close` prints errors all below 64 ε · |value| as "within round-off" (the floor stated),
   larger errors to 1 significant digit; the thresholds print the measured value to 2.
 - `holds(condition, what)`: a property with no threshold (a sign, an ordering, a set inclusion).
   Where a threshold exists use the comparisons above; its `tolerance=` text is kept only for old
@@ -608,19 +608,19 @@ def identity(lhs, rhs, what: str = "identity", *, scope: object = None) -> Outco
 ROUND_OFF_ULPS = 64
 
 
-def round_off_floor(expected) -> float:
-    """The error a float64 computation of values this large may carry by rounding alone."""
-    finite = np.abs(np.asarray(expected, dtype=float))
-    finite = finite[np.isfinite(finite)]
-    scale = float(finite.max()) if finite.size else 0.0
-    return ROUND_OFF_ULPS * float(np.finfo(float).eps) * scale
+def within_round_off(computed, expected) -> bool:
+    """Whether every |computed − expected| is at most 64 ε · max(|computed|, |expected|), elementwise:
+    what float64 rounding alone may leave between two computations of the same values."""
+    computed, expected = np.asarray(computed, dtype=float), np.asarray(expected, dtype=float)
+    floor = ROUND_OFF_ULPS * float(np.finfo(float).eps) * np.maximum(np.abs(computed), np.abs(expected))
+    return bool(np.all(np.abs(computed - expected) <= floor))
 
 
-def _error_text(error: float, expected) -> str:
-    """An error as the box prints it: "within round-off" up to the floor (stated by its formula), else
-    to 1 significant digit."""
-    if error <= round_off_floor(expected):
-        return f"within round-off (≤ {ROUND_OFF_ULPS} ε · largest |expected|)"
+def _error_text(error: float, computed, expected) -> str:
+    """An error as the box prints it: "within round-off" when every value is within the floor (stated
+    by its formula), else to 1 significant digit."""
+    if within_round_off(computed, expected):
+        return f"within round-off (each ≤ {ROUND_OFF_ULPS} ε · |value|)"
     return f"{error:.1g}"
 
 
@@ -653,7 +653,7 @@ def close(
     allowed = atol + rtol * np.abs(expected)
     passed = bool(np.all(error <= allowed))
     worst = int(np.argmax(error - allowed)) if error.size else 0
-    largest = (f"{_error_text(float(error.ravel()[worst]), expected)} "
+    largest = (f"{_error_text(float(error.ravel()[worst]), computed, expected)} "
                f"(allowed {float(allowed.ravel()[worst]):.2g})")
     if computed.size == 1:
         a, b = _plain(computed.item()), _plain(expected.item())
