@@ -190,3 +190,9 @@ def test_the_failure_names_page_snippet_line_and_cause_first(monkeypatch):
     assert texts[0][1].strip() == f"at snippets/q4c_plateau.py:{line}"
     assert texts[0][2].strip() == "on docs/question-4/4c.md:391"
     assert len(texts) == 2  # the tolerance line and its note
+
+
+def test_a_log_scale_that_cuts_off_read_back_bars_fails():
+    fig = q4b_figures.index_plot()
+    fig.axes[1].set_ylim(1e-5, 1)  # the GOE tails (about 10⁻¹²) fall below it
+    assert causes(fig) and all("lie outside the axes (cut off)" in cause for cause in causes(fig))

@@ -385,12 +385,23 @@ def _account_mismatch(artist, account) -> str:
         label = artist.get_label()
         if label not in READ.get(subject, set()):
             return f"the check {subject} does not read back the artist labelled {label!r}"
-        return ""
+        return _outside_view(*_points(artist), {})
     if how == "repeat":
         if getattr(subject, ACCOUNT, None) is None:
             return "it repeats an artist that is itself unaccounted for"
-        return "" if _drawn_data(artist) == _drawn_data(subject) else "it does not draw what it repeats"
+        if _drawn_data(artist) != _drawn_data(subject):
+            return "it does not draw what it repeats"
+        return _outside_view(*_points(artist), {})
     return ""
+
+
+def _points(artist) -> tuple[object, dict[str, np.ndarray]]:
+    """An artist on the axes, and the data-unit coordinates a line, error bars or bars put there."""
+    if isinstance(artist, ErrorbarContainer):
+        artist = artist.lines[0]
+    if isinstance(artist, BarContainer):
+        return artist.patches[0], {"y": np.array([p.get_y() + p.get_height() for p in artist.patches])}
+    return artist, _line_coordinates(artist) if isinstance(artist, Line2D) else {}
 
 
 def _drawn_data(artist) -> list:
