@@ -7,7 +7,7 @@ from functools import cache
 
 import numpy as np
 
-from snippets.plumbing.checks import cases, close, frequency, holds
+from snippets.plumbing.checks import above, below, cases, close, frequency, holds
 from snippets.plumbing.values import value
 from snippets.q4b_goe import sample_goe
 from snippets.q4b_page import check
@@ -149,9 +149,8 @@ def _index_variance():
             rtol=1e-12,
             what="committed variance at n = 10 vs the index law computed on the page",
         ),
-        holds(
-            steps[0] > steps[1] > limit and steps[1] - limit < 0.05 * limit,
-            f"increments {steps[0]:.4f} > {steps[1]:.4f} > ln 2/π² = {limit:.4f}, the last within 5%",
-            tolerance="5% (an asymptotic law at finite n)",
-        ),
+        above(steps[0], steps[1], what="first increment (n = 10 → 20), against the second (20 → 40)"),
+        above(steps[1], limit, what="second increment, against ln 2/π²"),
+        below(steps[1] - limit, 0.05 * limit,
+              what="its excess over ln 2/π², against 5% of it (an asymptotic law at finite n)"),
     ]

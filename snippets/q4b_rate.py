@@ -10,7 +10,7 @@ from pathlib import Path
 import mpmath as mp
 import numpy as np
 
-from snippets.plumbing.checks import cases, close, holds
+from snippets.plumbing.checks import above, at_every, cases, close
 from snippets.plumbing.values import value
 from snippets.q4b_page import check
 from snippets.q4b_pfaffian import p_all_positive
@@ -104,8 +104,6 @@ def _rate():
             what=f"n² coefficient of a 5-term fit over n = {FIT_START}..100 vs ln 3/4",
         ),
         close(narrow[0], THETA, rtol=RATE_RTOL, what="same fit over n = 50..100 vs ln 3/4"),
-        holds(
-            bool(np.all(np.diff(per_n2) < 0) and np.all(per_n2 > THETA)),
-            f"−ln P_n/n² decreases and stays above θ for n = 1..{int(n[-1])} (last {per_n2[-1]:.5f})",
-        ),
+        at_every(np.diff(per_n2) < 0, f"−ln P_n/n² decreases, n = 1..{int(n[-1])},", unit="steps"),
+        above(per_n2, THETA, what="−ln P_n/n², against θ = ln 3/4"),
     ]
