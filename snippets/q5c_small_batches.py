@@ -30,6 +30,7 @@ from snippets.q5c_layer import (
     PAGE,
     SIGMA,
     TRAINING_BATCH,
+    TRAINING_STEPS,
     draw,
     inference_mode,
     training_mode,
@@ -177,6 +178,11 @@ def draws() -> int:
 @value("q5c.training-batch", statement="the batch size the layer was trained with")
 def training_batch() -> int:
     return TRAINING_BATCH
+
+
+@value("q5c.training-steps", statement="training steps whose running statistics the layer keeps")
+def training_steps() -> int:
+    return TRAINING_STEPS
 
 
 # --- The extreme case: a batch of one -----------------------------------------------------------
