@@ -196,3 +196,9 @@ def test_a_log_scale_that_cuts_off_read_back_bars_fails():
     fig = q4b_figures.index_plot()
     fig.axes[1].set_ylim(1e-5, 1)  # the GOE tails (about 10⁻¹²) fall below it
     assert causes(fig) and all("lie outside the axes (cut off)" in cause for cause in causes(fig))
+
+
+def test_two_ticks_at_one_place_fail():
+    fig = q4a_figures.landscape_plot()
+    fig.axes[-1].set_xticks([-0.0, 0, 1])  # the study's mutant of [-1, 0, 1]
+    assert causes(fig) == ["a figure's x axis has two ticks at one place: -0, 0, 1"]

@@ -344,9 +344,22 @@ def _legend_repeats(fig) -> list[tuple[str, str, str]]:
     return found
 
 
+def _repeated_ticks(fig) -> list[tuple[str, str, str]]:
+    """An axis with two ticks at one place (its labels then overprint or read twice)."""
+    found = []
+    for ax in fig.axes:
+        for name in ("x", "y", "z"):
+            axis = getattr(ax, f"{name}axis", None)
+            ticks = axis.get_ticklocs() if axis is not None and axis.get_scale() == "linear" else []
+            if len(set(np.asarray(ticks, float).tolist())) < len(ticks):
+                at = ", ".join(f"{tick:g}" for tick in ticks)
+                found.append((f"a figure's {name} axis has two ticks at one place: {at}", "", ""))
+    return found
+
+
 def problems(fig) -> list[tuple[str, str, str]]:
     """(cause, snippet line, details) for every drawn artist that is unaccounted for or differs."""
-    found = _legend_repeats(fig)
+    found = _legend_repeats(fig) + _repeated_ticks(fig)
     for ax in fig.axes:
         owner, labels = _owned_by_containers(ax), _contour_labels(ax)
         seen: set[int] = set()
