@@ -8,7 +8,7 @@ import mpmath as mp
 import numpy as np
 from scipy.stats import binom, binomtest
 
-from snippets.plumbing.checks import cases, close, equal, within_uncertainty
+from snippets.plumbing.checks import cases, close, equal, ratio_and_error, ratio_difference, sample_mean
 from snippets.plumbing.drawn import drawn_bars, drawn_errorbars, drawn_line, drawn_x, drawn_xy
 from snippets.plumbing.values import computed
 from snippets.q4b_figures import (
@@ -23,14 +23,13 @@ from snippets.q4b_figures import (
     saddle_ratio_plot,
 )
 from snippets.q4b_index import INDEX_SIZE, SAMPLES, index_counts
-from snippets.q4b_kac_rice import SIZES, chunk_sums, fraction_of_minima, saddles_per_minimum
-from snippets.q4b_minima import AGREEMENT, BBKS_3D
+from snippets.q4b_kac_rice import SIZES, chunk_sums
+from snippets.q4b_minima import AGREEMENT, sums
 from snippets.q4b_page import check
 from snippets.q4b_pfaffian import p_all_positive
 from snippets.q4b_rate import reference_data
 from snippets.q4b_sampler import SAMPLES as SAMPLES_PER_N
 from snippets.q4b_sampler import importance_weights
-from snippets.q4b_sampler import table_rows as sampler_rows
 from snippets.q4b_signs import sign_pattern_counts
 
 FRESH_SAMPLES = 4_000  # an independent rerun with other seeds, small enough for a page block
@@ -48,8 +47,9 @@ def exact_p(n: int) -> float:
 @check(
     "q4b.minima-table",
     statement="The Kac–Rice table prints the enumerated coin count, a GOE count that importance sampling "
-    "reproduces, fractions of minima that a small rerun with other seeds reproduces for n ≤ 8 (a "
-    "check against gross errors only, the rerun being small), and (1 − 2F)/F, n = 2..10",
+    "reproduces, fractions of minima ± s.e. that are the committed sums' ratio estimates and that a small "
+    "rerun with other seeds reproduces for n ≤ 8 (a check against gross errors only, the rerun being "
+    "small), and (1 − 2F)/F with its delta-method s.e., n = 2..10",
 )
 def _minima_table():
     table = computed("q4b.minima-table")
@@ -64,32 +64,27 @@ def _minima_table():
             what="coin column vs enumerated saddle patterns",
         ),
     ]
-    sampled = {r["n"]: r for r in sampler_rows()}
     for n, cell in zip(cases("n", SIZES), goe, strict=True):
-        p, error = sampled[n]["estimate"], sampled[n]["error"]
+        # The column prints (1 − 2P)/P, so P = 1/(cell + 2): compared with the raw importance weights.
         outcomes.append(
-            within_uncertainty(
-                cell.value,
-                error / p**2,
-                (1 - 2 * p) / p,
-                k=AGREEMENT,
-                what=f"n = {n}: GOE column vs (1 − 2p̂)/p̂, p̂ by importance sampling",
-            )
+            sample_mean(importance_weights(n), 1 / (cell.value + 2), k=AGREEMENT, unit="proposals",
+                        what=f"n = {n}: P = 1/(GOE column + 2) vs the mean importance weight")
         )
     by_size = dict(zip(SIZES, fractions, strict=True))
     for n in cases("n (fresh rerun)", FRESH_SIZES):
-        fresh, fresh_error = fraction_of_minima(chunk_sums(n, FRESH_CHUNK, FRESH_SAMPLES))
+        committed = sums(n)
+        by_the_sums = ratio_and_error(committed["count"], committed["minima"], committed["total"],
+                                      committed["minima_sq"], committed["total_sq"], committed["cross"])
+        outcomes.append(close([by_size[n].value, by_size[n].error], list(by_the_sums),
+                              rtol=1e-12, what=f"n = {n}: fraction column ± s.e. vs the committed sums"))
         outcomes.append(
-            within_uncertainty(
-                by_size[n].value,
-                math.hypot(by_size[n].error, fresh_error),
-                fresh,
-                k=AGREEMENT,
-                what=f"n = {n}: fraction vs a fresh {FRESH_SAMPLES:,}-matrix run",
-            )
+            ratio_difference(committed, chunk_sums(n, FRESH_CHUNK, FRESH_SAMPLES), "minima", "total", "cross",
+                             0.0, k=AGREEMENT, scale=by_size[n].value, unit="matrices",
+                             what=f"n = {n}: committed fraction − a fresh {FRESH_SAMPLES:,}-matrix run")
         )
     for n, fraction, ratio in zip(SIZES, fractions, ratios, strict=True):
-        expected, expected_error = saddles_per_minimum(fraction.value, fraction.error)
+        # (1 − 2F)/F = 1/F − 2, whose derivative is −1/F²: the delta method written out here.
+        expected, expected_error = 1 / fraction.value - 2, fraction.error / fraction.value**2
         outcomes.append(
             close(
                 [ratio.value, ratio.error],
@@ -133,13 +128,6 @@ def _saddle_figure():
             [ERROR_BARS * r.error for r in ratios],
             rtol=1e-9,
             what=f"bar half-lengths vs {ERROR_BARS} × the table's standard errors",
-        ),
-        within_uncertainty(
-            centre[1],
-            (high[1] - low[1]) / (2 * ERROR_BARS),
-            (1 - 2 * BBKS_3D) / BBKS_3D,
-            k=AGREEMENT,
-            what="the n = 3 point vs Bardeen et al.'s (1 − 2F)/F",
         ),
     ]
 

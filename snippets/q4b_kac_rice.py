@@ -17,6 +17,8 @@ import math
 import numpy as np
 from scipy.special import ndtr
 
+from snippets.plumbing.checks import ratio_and_error
+
 SIZES = range(2, 11)
 CHUNK = 50_000  # matrices per random stream; the reference data holds several chunks per n
 EXTENDED_SIZES = (20, 40)  # spot values beyond the table, with smaller chunks (memory)
@@ -84,14 +86,10 @@ def pooled(chunks: list[dict[str, float]]) -> dict[str, float]:
 
 
 def ratio_of_means(sums: dict[str, float], top: str, bottom: str, cross: str) -> tuple[float, float]:
-    """Σ top / Σ bottom and its delta-method standard error, from the chunk sums."""
-    count = sums["count"]
-    mean_b, mean_t = sums[bottom] / count, sums[top] / count
-    var_b = (sums[bottom + "_sq"] - count * mean_b**2) / (count - 1)
-    var_t = (sums[top + "_sq"] - count * mean_t**2) / (count - 1)
-    cov = (sums[cross] - count * mean_b * mean_t) / (count - 1)
-    ratio = mean_t / mean_b
-    return ratio, math.sqrt((var_t - 2 * ratio * cov + ratio**2 * var_b) / (count * mean_b**2))
+    """Σ top / Σ bottom and its delta-method standard error, from the chunk sums (the plumbing's
+    formula, which the checks use through ratio_of_sums)."""
+    return ratio_and_error(sums["count"], sums[top], sums[bottom], sums[top + "_sq"], sums[bottom + "_sq"],
+                           sums[cross])
 
 
 def fraction_of_minima(sums: dict[str, float]) -> tuple[float, float]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from snippets.plumbing.checks import cases, close, equal, samples, within_uncertainty
+from snippets.plumbing.checks import cases, close, equal, ratio_of_sums
 from snippets.plumbing.values import scientific, value
 from snippets.q4b_hessian_law import expected_determinant
 from snippets.q4b_kac_rice import (
@@ -20,7 +20,6 @@ from snippets.q4b_kac_rice import (
     EXTENDED_SIZES,
     SIZES,
     chunk_sums,
-    even_index_share,
     fraction_of_minima,
     pooled,
     saddles_per_minimum,
@@ -218,40 +217,21 @@ def agreement() -> int:
     "the weight): exactly for n = 2..4, within the estimator's uncertainty for n = 2..10",
 )
 def _kac_rice_exact():
-    two, three = row(2), row(3)
     outcomes = [
-        within_uncertainty(
-            two["fraction"],
-            two["fraction_error"],
-            0.25,
-            k=AGREEMENT,
-            what="n = 2: fraction of minima vs 1/4",
-            scope=samples(two["samples"], "matrices"),
-        ),
-        within_uncertainty(
-            three["fraction"],
-            three["fraction_error"],
-            BBKS_3D,
-            k=AGREEMENT,
-            what="n = 3: fraction of minima vs (29 − 6√6)/116",
-            scope=samples(three["samples"], "matrices"),
-        ),
+        ratio_of_sums(sums(2), "minima", "total", "cross", 0.25, k=AGREEMENT, unit="matrices",
+                      what="n = 2: fraction of minima vs 1/4"),
+        ratio_of_sums(sums(3), "minima", "total", "cross", BBKS_3D, k=AGREEMENT, unit="matrices",
+                      what="n = 3: fraction of minima vs (29 − 6√6)/116"),
     ]
     outcomes += [
         equal(expected_determinant(n), 0, what=f"n = {n}: E[det(M + ξI)], exact (moments of normals)")
         for n in cases("n (exact)", EXACT_DETERMINANT_SIZES)
     ]
     for n in cases("n", SIZES):
-        share, error = even_index_share(sums(n))
+        # The even-index share is (1 + E[det H]/E|det H|)/2: it is 1/2 exactly when the ratio is 0.
         outcomes.append(
-            within_uncertainty(
-                share,
-                error,
-                0.5,
-                k=AGREEMENT,
-                what=f"n = {n}: weight share of even index vs 1/2",
-                scope=samples(int(sums(n)["count"]), "matrices"),
-            )
+            ratio_of_sums(sums(n), "signed", "total", "signed_cross", 0.0, k=AGREEMENT, scale=1.0,
+                          unit="matrices", what=f"n = {n}: E[det H]/E|det H| (even-index share 1/2 iff 0)")
         )
     return outcomes
 

@@ -90,8 +90,9 @@ SNIPPET_MUTATIONS = [Mutation(*row) for row in [
     # What a box compares, a figure draws and a table prints is checked against an independent
     # computation: an inflated standard error, a figure drawing ⌊·⌋ for ⌈·⌉, a wrong table cell
     # (a standard deviation with ddof=2, which the mutation study once found unchecked).
-    ("question-4/4b.md", "snippets/q4b_display_checks.py",
-     "math.hypot(by_size[n].error, fresh_error),", "10 * math.hypot(by_size[n].error, fresh_error),",
+    ("question-4/4b.md", "snippets/q4b_tables.py",
+     'Estimate(r["fraction"], r["fraction_error"], 100,',
+     'Estimate(r["fraction"], 2 * r["fraction_error"], 100,',
      "q4b.minima-table"),
     ("question-5/5c.md", "snippets/q5c_small_batches.py",
      "float(y.std(ddof=1)), float(y.min()),", "float(y.std(ddof=2)), float(y.min()),",

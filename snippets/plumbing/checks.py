@@ -862,6 +862,45 @@ def variance_difference(first, second, reference: float = 0.0, *, k: float = 4.0
     return _two_samples(first, second, _variance_and_error, reference, k=k, what=what, scale=scale, unit=unit)
 
 
+def ratio_and_error(count: float, top: float, bottom: float, top_sq: float, bottom_sq: float,
+                    cross: float) -> tuple[float, float]:
+    """Σ top / Σ bottom over `count` independent samples and its delta-method standard error, from the
+    sufficient statistics Σt, Σb, Σt², Σb², Σtb."""
+    mean_b, mean_t = bottom / count, top / count
+    var_b = (bottom_sq - count * mean_b**2) / (count - 1)
+    var_t = (top_sq - count * mean_t**2) / (count - 1)
+    cov = (cross - count * mean_b * mean_t) / (count - 1)
+    ratio = mean_t / mean_b
+    return ratio, math.sqrt(max(var_t - 2 * ratio * cov + ratio**2 * var_b, 0.0) / (count * mean_b**2))
+
+
+def ratio_of_sums(sums: dict, top: str, bottom: str, cross: str, reference: float, *, k: float = 4.0,
+                  what: str = "ratio of means", scale: float | None = None, unit: str = "samples") -> Outcome:
+    """E[top]/E[bottom], estimated by Σ top / Σ bottom, agrees with `reference`. `sums` holds the
+    sufficient statistics ("count", top, bottom, top + "_sq", bottom + "_sq", cross); the
+    delta-method standard error is computed here from them, not by the page."""
+    count = float(sums["count"])
+    if count < 2:
+        return Outcome("statistical", f"{what}: {count:g} samples cannot give a standard error",
+                       f"{k:g} s.e.", False, samples(int(count), unit), normal_two_sided(k))
+    ratio, error = ratio_and_error(count, sums[top], sums[bottom], sums[top + "_sq"], sums[bottom + "_sq"],
+                                   sums[cross])
+    return within_uncertainty(ratio, error, reference, k=k, what=what, scale=scale,
+                              scope=samples(int(count), unit))
+
+
+def ratio_difference(first: dict, second: dict, top: str, bottom: str, cross: str, reference: float = 0.0, *,
+                     k: float = 4.0, what: str = "difference of ratios", scale: float | None = None,
+                     unit: str = "samples") -> Outcome:
+    """The difference of two independent ratio estimates (each as in `ratio_of_sums`) agrees with
+    `reference`; both delta-method standard errors are computed here."""
+    estimates = [ratio_and_error(float(s["count"]), s[top], s[bottom], s[top + "_sq"], s[bottom + "_sq"],
+                                 s[cross]) for s in (first, second)]
+    (a, error_a), (b, error_b) = estimates
+    return within_uncertainty(a - b, math.hypot(error_a, error_b), reference, k=k, what=what, scale=scale,
+                              scope=samples(int(first["count"] + second["count"]), unit))
+
+
 def apart(first, second, *, k: float = 4.0, what: str = "means", unit: str = "samples") -> Outcome:
     """The mean of `first` differs from `second` (a number, or the mean of independent samples) by
     more than k standard errors. The distance in standard errors, which the box shows, is computed
