@@ -216,11 +216,13 @@ def test_a_check_without_scope_says_so(monkeypatch):
 
 def test_thresholds_print_their_values_and_can_fail():
     assert at_most(2e-10, 1e-7, what="error").compared == "error: 2e-10 ≤ 1e-07"
+    assert at_most(2e-11, 1e-7, what="error").compared == "error: below 10⁻¹⁰ ≤ 1e-07"  # far below: its decade
     assert at_most(2e-10, 1e-7).tolerance == "≤ 1e-07"
     assert not at_most(2e-7, 1e-7).passed
     assert at_least(3, 3).passed and not above(3, 3).passed and not below(3, 3).passed
     largest = at_most(np.array([1e-12, 3e-9, 2e-11]), 1e-8, what="errors")
     assert largest.passed and "largest of 3: 3e-09 ≤ 1e-08" in largest.compared
+    assert "largest of 2: below 10⁻²⁸ ≤ 1e-12" in at_most(np.array([1.2e-29, 1.5e-29]), 1e-12).compared
     assert not at_least(np.array([0.5, -1e-3]), 0.0).passed
     near = below(1.0000001, 1.0)
     assert not near.passed and "1.0000001" in near.compared  # enough digits to see why

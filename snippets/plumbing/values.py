@@ -35,7 +35,7 @@ from functools import cache
 from pathlib import Path
 
 from snippets.plumbing import snippet_imports
-from snippets.plumbing.checks import PROJECT_ROOT, Outcome, load_all, running
+from snippets.plumbing.checks import PROJECT_ROOT, Outcome, _power_of_ten_above, load_all, running
 
 CLAIM = re.compile(r"\{\{\s*(?P<key>[A-Za-z0-9_.\-]+)\s*=\s*(?P<literal>[^{}]*?)\s*\}\}")
 FENCE = re.compile(r"^\s*(?P<fence>`{3,}|~{3,})")
@@ -58,7 +58,7 @@ def power_of_ten_above(number: float) -> str:
     arithmetic, their order of magnitude is the result."""
     if not (math.isfinite(number) and number > 0):
         raise ValueError(f"an error bound needs a positive finite number, not {number!r}")
-    return "10" + str(math.ceil(math.log10(number))).translate(SUPERSCRIPT_DIGITS)
+    return _power_of_ten_above(number)
 
 
 @dataclass(frozen=True)
