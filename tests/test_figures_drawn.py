@@ -202,3 +202,13 @@ def test_two_ticks_at_one_place_fail():
     fig = q4a_figures.landscape_plot()
     fig.axes[-1].set_xticks([-0.0, 0, 1])  # the study's mutant of [-1, 0, 1]
     assert causes(fig) == ["a figure's x axis has two ticks at one place: -0, 0, 1"]
+
+
+def test_a_failing_read_back_check_is_reported_by_the_check_not_by_the_figure(monkeypatch):
+    from snippets.plumbing import checks
+
+    def failing(check_id):
+        raise checks.CheckFailed(f"check {check_id} failed")
+
+    monkeypatch.setattr(checks, "verify", failing)
+    assert causes(q4b_figures.rate_plot()) == []
