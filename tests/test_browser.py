@@ -329,6 +329,21 @@ EMPTY_FIGURES = """() => {
   }
 }"""
 AXE_RUN = "options => axe.run(document, options)"
+# Off screen, site.css skips a block's rendering (content-visibility: auto): innerText leaves the
+# block out, and axe would read the colours of a block that it forces into style mid-way through
+# the theme's colour transition (from the scheme it last had). Before a scan or a read of the
+# text every block is rendered, and the transitions are waited out.
+RENDER_ALL = """() => {
+  if (!document.getElementById("test-render-all")) {
+    const style = document.createElement("style");
+    style.id = "test-render-all";
+    style.textContent = ".md-typeset > * { content-visibility: visible !important; }";
+    document.head.append(style);
+  }
+  document.body.getBoundingClientRect();
+  const transitions = document.getAnimations().filter(a => a instanceof CSSTransition);
+  return Promise.all(transitions.map(a => a.finished.catch(() => null))).then(() => true);
+}"""
 # Switching to dark mode changes colours only, so the dark scan runs axe's colour rules.
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 
@@ -385,10 +400,14 @@ class Visit:
     def open(self, wait_until: str = "load"):
         self.page.goto(self.url, wait_until=wait_until)
         self.page.evaluate("document.fonts.ready.then(() => true)")
-        # docs/assets/a11y.js sets phone cards in an animation frame after the fonts, then tab stops
-        # a few boxes at a time while the browser is idle; it marks the page when done.
+        # docs/assets/a11y.js sets phone cards in an animation frame after the fonts, and a box's tab
+        # stop when it comes into view, or every box's when asked (as a first Tab press does);
+        # it marks the page when every box is measured.
         self.page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-        self.page.wait_for_selector("html[data-boxes-measured]", state="attached")
+        self.page.wait_for_function("""() => {
+          document.dispatchEvent(new Event("boxes:measure"));
+          return document.documentElement.hasAttribute("data-boxes-measured");
+        }""")
         return self.page
 
     def close(self) -> None:
@@ -423,6 +442,7 @@ def _scheme(page) -> str:
 
 
 def _axe(page, rules: list[str] | None = None) -> list[str]:
+    page.evaluate(RENDER_ALL)
     page.evaluate(EMPTY_FIGURES)
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))
@@ -810,6 +830,7 @@ def test_search_finds_the_right_page(browser, site_url, query, targets, phrase):
         assert section not in {"references", "checks-on-this-page"}, f"{query!r} leads to #{section}"
         links.nth(rank).click()
         shown.wait_for_url(re.compile(re.escape(site_url + target)))
+        shown.evaluate(RENDER_ALL)  # innerText leaves out a block whose rendering is skipped
         text = shown.locator("article").inner_text().lower()
         assert phrase in text, f"{target} does not mention {phrase!r}"
         if section:  # the section the result names holds the phrase, before the next heading

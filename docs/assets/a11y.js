@@ -16,41 +16,59 @@
   // stylesheet's table[data-cards="on"]; labels by snippets/plumbing/table_cards.py); one that
   // fits stays a table.
   const phone = window.matchMedia("(max-width: 44.9375em)");
+  // An attribute is written only when its value changes: each write makes the browser work out
+  // the page's styles again before the next measurement.
+  const set = (element, name, value) => {
+    if (value === null) {
+      if (element.hasAttribute(name)) element.removeAttribute(name);
+    } else if (element.getAttribute(name) !== value) {
+      element.setAttribute(name, value);
+    }
+  };
   const cards = () => {
     const tables = [...document.querySelectorAll(".md-typeset table[data-cards]")];
-    tables.forEach(table => table.setAttribute("data-cards", ""));
-    if (!phone.matches) return;
+    if (!phone.matches) {
+      tables.forEach(table => set(table, "data-cards", ""));
+      return;
+    }
+    // Measured as tables: only the ones shown as cards change back first.
+    tables.forEach(table => set(table, "data-cards", ""));
     const wide = tables.map(table => {
       const box = table.closest(".md-typeset__scrollwrap") || table.parentElement;
       return box.scrollWidth > box.clientWidth + 1;
     });
-    tables.forEach((table, i) => { if (wide[i]) table.setAttribute("data-cards", "on"); });
+    tables.forEach((table, i) => set(table, "data-cards", wide[i] ? "on" : ""));
   };
 
   // A table, display formula or figure too wide for its box scrolls sideways: the keyboard must
   // reach it (axe-core: scrollable-region-focusable), and only then: a box that shows its whole
-  // content is no tab stop. Boxes are measured a few at a time while the browser is idle: off
-  // screen they are not laid out (content-visibility in site.css) until something asks.
+  // content is no tab stop. Off screen a box is not laid out (content-visibility in site.css), and
+  // measuring it would lay it out: a box is measured when it comes into view, and every box at
+  // once when the reader first presses Tab (before the focus moves) or when asked by the event
+  // "boxes:measure" (the tests). The page is marked when every box is measured.
   const BOXES = ".md-typeset__scrollwrap, .math-display, .exec-figure__scroll";
-  const BATCH = 16;
-  const idle = window.requestIdleCallback || (callback => setTimeout(callback, 1));
-  let run = 0;
+  let unmeasured = new Set();
+  const measure = boxes => {
+    const wide = boxes.map(box => box.scrollWidth > box.clientWidth + 1);
+    boxes.forEach((box, i) => {
+      set(box, "tabindex", wide[i] ? "0" : null);
+      unmeasured.delete(box);
+      seen.unobserve(box);
+    });
+    if (!unmeasured.size) set(document.documentElement, "data-boxes-measured", "");
+  };
+  const seen = new IntersectionObserver(entries => {
+    const shown = entries.filter(entry => entry.isIntersecting).map(entry => entry.target);
+    if (shown.length) measure(shown.filter(box => unmeasured.has(box)));
+  });
+  const measureAll = () => { if (unmeasured.size) measure([...unmeasured]); };
+  document.addEventListener("keydown", event => { if (event.key === "Tab") measureAll(); }, true);
+  document.addEventListener("boxes:measure", measureAll);
   const reachable = () => {
-    const current = ++run;
-    const boxes = [...document.querySelectorAll(BOXES)];
-    document.documentElement.removeAttribute("data-boxes-measured");
-    const step = start => {
-      if (current !== run) return;  // a newer pass started
-      const batch = boxes.slice(start, start + BATCH);
-      const wide = batch.map(box => box.scrollWidth > box.clientWidth + 1);
-      batch.forEach((box, i) => {
-        if (wide[i]) box.setAttribute("tabindex", "0");
-        else box.removeAttribute("tabindex");
-      });
-      if (start + BATCH < boxes.length) idle(() => step(start + BATCH));
-      else document.documentElement.setAttribute("data-boxes-measured", "");  // for the tests
-    };
-    idle(() => step(0));
+    seen.disconnect();
+    unmeasured = new Set(document.querySelectorAll(BOXES));
+    set(document.documentElement, "data-boxes-measured", unmeasured.size ? null : "");
+    unmeasured.forEach(box => seen.observe(box));
   };
 
   let pending = 0;
