@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from snippets.batchnorm import EPS, init_running_stats
-from snippets.plumbing.checks import cases, check, close, equal, frequency, samples, within_uncertainty
+from snippets.plumbing.checks import cases, check, close, equal, frequency, mean_difference, sample_mean
 from snippets.plumbing.drawn import decorative, draws
 from snippets.plumbing.figures import figure_html, new_figure
 from snippets.plumbing.values import FigureData, computed, shown, value
@@ -31,6 +31,7 @@ from snippets.q5c_small_batches import (
     independent_run,
     inference_output_of_test_input,
     output_across_batch_mates,
+    the_tables_draws_by_the_formula,
 )
 
 BLUE, PURPLE, GREEN, GREY, ORANGE = "#3b8fd9", "#b26fce", "#2ca58d", "#8c8c8c", "#d55e00"
@@ -61,9 +62,11 @@ def small_batch_figure_matches_an_independent_run():
                                   what=f"m = {m}: share below the band", unit="independent draws"))
         outcomes.append(frequency(int(np.sum(other < data["high"][row])), other.size, 0.95,
                                   what=f"m = {m}: share below the band's top", unit="independent draws"))
-        standard_error = float(other.std(ddof=1) / np.sqrt(other.size))
-        outcomes.append(within_uncertainty(float(data["mean"][row]), standard_error, float(other.mean()),
-                                           what=f"m = {m}: mean curve vs independent mean"))
+        draws = the_tables_draws_by_the_formula()[m]
+        outcomes.append(close(data["mean"][row], draws.sum() / draws.size, atol=1e-12,
+                              what=f"m = {m}: mean curve vs Σy/N of its draws by the formula"))
+        outcomes.append(mean_difference(draws, other, scale=abs(float(other.mean())), unit="draws",
+                                        what=f"m = {m}: mean curve − independent mean"))
     return outcomes
 
 
@@ -155,10 +158,10 @@ def running_figure_matches_the_recursion():
         outcomes.append(close(data[f"{name}_sd"], band[1], rtol=1e-12, atol=1e-15,
                               what=f"{name} band half-width vs recursion"))
     for t in cases("step", (10, 50)):
-        standard_error = float(variances[t].std(ddof=1) / np.sqrt(RUNS))
-        outcomes.append(within_uncertainty(float(data["var_runs"][t]), standard_error, float(var_band[0][t]),
-                                           what=f"mean of runs, running variance, step {t}",
-                                           scope=samples(RUNS, "runs")))
+        outcomes.append(close(data["var_runs"][t], variances[t].sum() / variances[t].size, rtol=1e-12,
+                              what=f"drawn mean of runs, running variance, step {t}, vs the runs' average"))
+        outcomes.append(sample_mean(variances[t], float(var_band[0][t]), unit="runs",
+                                    what=f"mean of runs, running variance, step {t}"))
     return outcomes
 
 

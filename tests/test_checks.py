@@ -216,7 +216,8 @@ def test_a_check_without_scope_says_so(monkeypatch):
 
 def test_thresholds_print_their_values_and_can_fail():
     assert at_most(2e-10, 1e-7, what="error").compared == "error: 2e-10 ≤ 1e-07"
-    assert at_most(2e-11, 1e-7, what="error").compared == "error: below 10⁻¹⁰ ≤ 1e-07"  # far below: its decade
+    # far below its bound: its power of ten
+    assert at_most(2e-11, 1e-7, what="error").compared == "error: below 10⁻¹⁰ ≤ 1e-07"
     assert at_most(2e-10, 1e-7).tolerance == "≤ 1e-07"
     assert not at_most(2e-7, 1e-7).passed
     assert at_least(3, 3).passed and not above(3, 3).passed and not below(3, 3).passed
@@ -329,6 +330,22 @@ def test_a_printed_error_bound_is_the_power_of_ten_above_it():
     assert values.power_of_ten_above(3.0) == "10¹"
     with pytest.raises(ValueError):
         values.power_of_ten_above(0.0)
+
+
+def test_no_question_module_passes_its_own_standard_error():
+    """Standard errors are computed by the plumbing from raw samples (sample_mean, sample_variance,
+    frequency, mean_difference, variance_difference, ratio_of_sums, ratio_difference, apart): a page's
+    code that called within_uncertainty could pass an arbitrary one, and the box would show it."""
+    import ast
+
+    calls = []
+    for path in sorted((checks.PROJECT_ROOT / "snippets").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == \
+                    "within_uncertainty":
+                calls.append(f"{path.name}:{node.lineno}")
+    assert not calls, "within_uncertainty called by question modules (use a comparison that computes " \
+                      f"the standard error from the samples): {', '.join(calls)}"
 
 
 def test_family_wise_false_alarm_rate_is_the_bonferroni_sum(monkeypatch):
