@@ -60,9 +60,15 @@ def line_anchor(line: int) -> str:
     return f"__codelineno-0-{line}"
 
 
+def proof_anchor(found: Check) -> str:
+    """The id on the first line of a check's proof, named for the check, not its line number: an edit
+    that moves the proof (a line added above it) leaves every box that links to it unchanged."""
+    return "proof-" + found.id.replace(".", "-")
+
+
 def proof_href(found: Check, from_page: str) -> str:
     """The link from a page to the first line of a check's proof on its source page."""
-    return _href(from_page, proof_page(found.file), line_anchor(found.line))
+    return _href(from_page, proof_page(found.file), proof_anchor(found))
 
 
 @cache
@@ -133,7 +139,11 @@ def proof_source() -> str:
     link = repository_link(file)
     if link:
         parts.append(f'<p><a href="{html.escape(link)}">This file at the built commit</a></p>')
-    parts.append(highlighted_source(source))
+    highlighted = highlighted_source(source)
+    for found in proved:  # each proof's named anchor, beside the anchor of its first line
+        line = f'<a id="{line_anchor(found.line)}"></a>'
+        highlighted = highlighted.replace(line, f'{line}<a id="{proof_anchor(found)}"></a>', 1)
+    parts.append(highlighted)
     return "".join(parts)
 
 

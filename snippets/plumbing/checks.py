@@ -36,14 +36,16 @@ Comparisons:
   and `frequency(hits, trials, reference)`, which compute the standard error here, where a page's
   code cannot inflate it.
 - `sample_variance`, `mean_difference`, `variance_difference`: the same for a variance and for two
-  independent samples; `apart(first, second)`: two means (or a mean and a number) differ by more
+  independent samples; `ratio_of_sums`, `ratio_difference`: a ratio estimator Σt/Σb from its
+  sufficient statistics; `apart(first, second)`: two means (or a mean and a number) differ by more
   than k standard errors, the distance shown computed here. A page passes raw samples, never an s.e.
 - `at_every(flags, what, unit=, count=)`: a property at every step (pair, input); the number of
   steps is counted here and compared with the `count` the text states.
 - `refuted(candidate, reference, rtol=)`: a wrong formula's relative error is above rtol; only its
   order of magnitude is printed.
 - `close` prints errors all below 64 ε · |value| as "within round-off" (the floor stated),
-  larger errors to 1 significant digit; the thresholds print the measured value to 2.
+  larger errors to 1 significant digit; the thresholds print the measured value to 2, and a value at
+  most 1/1000 of its upper bound by its power of ten.
 - `holds(condition, what)`: a property with no threshold (a sign, an ordering, a set inclusion).
   Where a threshold exists use the comparisons above; its `tolerance=` text is kept only for old
   proofs.
