@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
+from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -19,7 +21,9 @@ PAGES = sorted(p.relative_to(DOCS).with_suffix(".html").as_posix() for p in DOCS
 QUESTION_PAGES = [p for p in PAGES if p.startswith("question-")]
 
 
+@functools.cache
 def soup(site: Path, page: str) -> BeautifulSoup:
+    """A built page, parsed once for all the tests below: they only read it, never change it."""
     return BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
 
 
@@ -105,7 +109,7 @@ def _external(url: str) -> bool:
 def test_no_third_party_request(built_site):
     offenders = []
     for html_file in built_site.rglob("*.html"):
-        page = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
+        page = soup(built_site, html_file.relative_to(built_site).as_posix())
         for tag, attr in FETCHING.items():
             offenders += [
                 (html_file.name, el[attr])
@@ -321,8 +325,8 @@ def test_figures_are_numbered_and_described(built_site, page):
 
 def test_ids_are_unique_on_every_page(built_site):
     for page in PAGES:
-        ids = [el["id"] for el in soup(built_site, page).find_all(id=True)]
-        duplicates = {i for i in ids if ids.count(i) > 1}
+        ids = Counter(el["id"] for el in soup(built_site, page).find_all(id=True))
+        duplicates = {i for i, count in ids.items() if count > 1}
         assert not duplicates, f"{page} repeats ids {sorted(duplicates)[:5]}"
 
 

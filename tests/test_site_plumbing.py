@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import yaml
 from browser import nav_pages
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, SoupStrainer
 from sitebuild import ROOT
 
 # What mkdocs.yml's site_url is when SITE_URL is not set (local builds and these tests).
@@ -81,7 +81,10 @@ def test_every_page_has_its_own_description(built_site):
                                  Loader=_EnvLoader)["site_description"]
     seen: dict[str, str] = {}
     for page in nav_pages(built_site):
-        meta = _soup(built_site / page).select_one('meta[name="description"]')
+        # Only the page's <meta> elements are parsed (its head, not its body of math and figures).
+        metas = BeautifulSoup((built_site / page).read_text(encoding="utf-8"), "html.parser",
+                              parse_only=SoupStrainer("meta"))
+        meta = metas.select_one('meta[name="description"]')
         description = meta["content"].strip() if meta else ""
         assert description and description != site_description, f"{page} has no description of its own"
         assert description not in seen, f"{page} has the description of {seen.get(description)}"
