@@ -71,16 +71,3 @@ def keep_only_page(project: Path, page: str) -> None:
     reduced = config[:start] + f"nav:\n  - {page}\n\n" + config[end:]
     (project / "mkdocs.yml").write_text(reduced, encoding="utf-8")
 
-
-def run_tests(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run pytest inside a copied project, importing its own snippets."""
-    env = build_env()
-    env["PYTHONPATH"] = str(project)
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", *args],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import DOCS
-from sitebuild import build, copy_project, keep_only_page, run_tests
+from sitebuild import copy_project, keep_only_page
 
 from snippets.plumbing.values import find_claims
 
@@ -126,24 +126,25 @@ def test_every_question_page_has_a_prose_claim_to_mutate():
 
 @pytest.mark.build
 @pytest.mark.parametrize("mutation", MUTATIONS, ids=[f"{m.page}:{m.file}:{m.names}" for m in MUTATIONS])
-def test_mutation_fails_build_and_tests_naming_the_page(tmp_path, mutation):
+def test_mutation_fails_build_and_tests_naming_the_page(fork_builder, tmp_path, mutation):
     project = copy_project(tmp_path / "project")
     mutation.apply(project)
 
     stem = Path(mutation.page).stem
-    tests = run_tests(project, mutation.tests, "-k", f"{stem} and {mutation.select or mutation.names}")
+    selected = f"{stem} and {mutation.select or mutation.names}"
+    tests = fork_builder.run_tests(project, mutation.tests, "-k", selected)
     test_log = tests.stdout + tests.stderr
     assert tests.returncode == 1, f"the tests did not fail:\n{test_log[-3000:]}"
     assert "FAILED tests/" in test_log and mutation.page in test_log, test_log[-3000:]
 
     keep_only_page(project, mutation.page)
-    result = build(tmp_path / "site", project)
+    result = fork_builder.build(project, tmp_path / "site")
     build_log = result.stdout + result.stderr
     assert result.returncode != 0, "the strict build did not fail"
     assert f"docs/{mutation.page}" in build_log and mutation.names in build_log, build_log[-3000:]
 
 
-def test_a_literal_numeral_in_the_prose_fails_the_numerals_test(tmp_path):
+def test_a_literal_numeral_in_the_prose_fails_the_numerals_test(fork_builder, tmp_path):
     """A number typed into a page's prose, not a {{ }} value, fails tests/test_numerals.py by line."""
     project = copy_project(tmp_path / "project")
     page = project / "docs" / "question-5" / "5b.md"
@@ -151,7 +152,7 @@ def test_a_literal_numeral_in_the_prose_fails_the_numerals_test(tmp_path):
     at = next(i for i, line in enumerate(lines) if line and line[0].isalpha() and "{{" not in line)
     lines[at] += " It converges after 37 steps."
     page.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    tests = run_tests(project, "tests/test_numerals.py", "-k", "5b")
+    tests = fork_builder.run_tests(project, "tests/test_numerals.py", "-k", "5b")
     log = tests.stdout + tests.stderr
     assert tests.returncode == 1, log[-3000:]
     assert f"docs/question-5/5b.md:{at + 1}: '37'" in log, log[-3000:]

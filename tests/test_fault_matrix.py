@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from forkbuild import ForkBuilder
 from sitebuild import copy_project, keep_only_page
 
 PROBE = Path(__file__).with_name("fault_probe")
@@ -153,10 +152,8 @@ FAULTS = [
 
 
 @pytest.fixture(scope="module")
-def builder():
-    forked = ForkBuilder()
-    yield forked
-    forked.close()
+def builder(fork_builder):
+    return fork_builder
 
 
 def _reduced_copy(root: Path) -> Path:
