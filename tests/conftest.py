@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import io
 import re
+import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from forkbuild import ForkBuilder
 from sitebuild import ROOT, build
 from sybil import Region, Sybil
 from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
@@ -69,11 +73,90 @@ def page_examples(page: Path):
     return list(DOCS_SYBIL.parse(page))
 
 
+def once_per_run(tmp_path_factory, worker_id: str, name: str, make: Callable[[Path], None]) -> Path:
+    """`make(<the run's temporary directory>/name)`, once per test run, whichever worker asks first.
+
+    Under xdist the other workers wait on a lock and share the result; it lives in this run's own
+    temporary directory, so nothing is ever reused from an earlier run. A `make` that failed is not
+    recorded: the next worker to ask makes it again (and fails for itself).
+    """
+    root = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        root = root.parent  # the run's directory, above each worker's popen-gwN
+    target, done = root / name, root / f"{name}.done"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(target, ignore_errors=True)
+            make(target)
+            done.touch()
+    return target
+
+
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
+def built_site(tmp_path_factory, worker_id) -> Path:
     """One strict build of the real project, shared by every test that inspects the HTML."""
-    site = tmp_path_factory.mktemp("site")
-    # Each block's output digest, beside the site: the determinism test names a block that differs.
-    result = build(site, env={"EXEC_DIGESTS": str(site.parent / f"{site.name}.digests.jsonl")})
-    assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
-    return site
+
+    def make(site: Path) -> None:
+        # Each block's output digest, beside the site: the determinism test names a block that differs.
+        result = build(site, env={"EXEC_DIGESTS": str(site.parent / f"{site.name}.digests.jsonl")})
+        assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
+
+    return once_per_run(tmp_path_factory, worker_id, "built-site", make)
+
+
+@pytest.fixture(scope="session")
+def xref_probe_site(tmp_path_factory, worker_id, fork_builder) -> Path:
+    """The strict build of tests/test_xref.py's two-page probe, shared by the xref tests."""
+    from test_xref import probe_project
+
+    def make(folder: Path) -> None:
+        result = fork_builder.build(probe_project(folder), folder / "site")
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    return once_per_run(tmp_path_factory, worker_id, "xref-probe", make) / "site"
+
+
+@pytest.fixture(scope="session")
+def fork_builder():
+    """One warmed-up build server per test process, for the many builds and runs of copied projects."""
+    forked = ForkBuilder()
+    yield forked
+    forked.close()
+
+
+# How the suite is shared between xdist's workers (`-n auto --dist loadfile`, pyproject's addopts):
+# a module's tests run on one worker, in its one process, as they share fixtures (the browser's
+# page visits, a probe build, the printed book: the two PDF modules are one unit). The drift and
+# fault-matrix tests build independent copies, so they go one by one to whichever worker is free.
+# Units are handed out in the order below (with --no-loadscope-reorder), longest first, so that
+# no long module starts last and runs alone at the end; the rest follow in file order.
+LONGEST_FIRST = (
+    "test_browser.py", "test_exec_cache.py", "test_drift.py", "test_zensical.py", "test_pdf.py",
+    "test_xref_pdf.py", "test_build_failures.py", "test_site.py", "test_fault_matrix.py",
+    "test_xref.py", "test_docs_blocks.py", "test_site_plumbing.py", "test_html_valid.py",
+    "test_xref_preview.py", "test_checks.py",
+)
+ONE_BY_ONE = {"test_drift.py", "test_fault_matrix.py"}
+SAME_UNIT = {"test_xref_pdf.py": "test_pdf.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(LONGEST_FIRST)))
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """loadfile, refined as above (xdist's loadgroup cannot do it: pytest 9 ignores its renaming)."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class ModuleUnits(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            folder, _, module = nodeid.split("::", 1)[0].rpartition("/")
+            if module in ONE_BY_ONE:
+                return nodeid
+            return f"{folder}/{SAME_UNIT.get(module, module)}"
+
+    return ModuleUnits(config, log)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from sitebuild import ROOT, build, copy_project
+from sitebuild import ROOT, copy_project
 
 from snippets.plumbing.citations import bibliography, citations_in, uncited
 from snippets.plumbing.xref import parse_page
@@ -149,12 +149,15 @@ def _text(element) -> str:
 def reference_mismatches(site: Path) -> tuple[int, list[str]]:
     """How many references the site has, and each whose text is not what its target shows."""
     count, wrong = 0, []
+    targets: dict[Path, BeautifulSoup] = {}  # each target page parsed once, apart from the linking one
     for page in sorted(site.rglob("*.html")):
         for link in _soup(page).select("article a.xref"):
             count += 1
             url = urlsplit(link["href"])
             target_page = (page.parent / url.path).resolve() if url.path else page
-            target = _soup(target_page).find(id=url.fragment)
+            if target_page not in targets:
+                targets[target_page] = _soup(target_page)
+            target = targets[target_page].find(id=url.fragment)
             where = f"{page.relative_to(site)}: {link.get_text()!r} -> {link['href']}"
             if target is None:
                 wrong.append(f"{where}: no such target")
@@ -169,11 +172,8 @@ def reference_mismatches(site: Path) -> tuple[int, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def probe_site(tmp_path_factory) -> Path:
-    tmp_path = tmp_path_factory.mktemp("probe")
-    result = build(tmp_path / "site", probe_project(tmp_path))
-    assert result.returncode == 0, result.stdout + result.stderr
-    return tmp_path / "site"
+def probe_site(xref_probe_site) -> Path:
+    return xref_probe_site
 
 
 @pytest.mark.build
@@ -232,38 +232,38 @@ def test_the_probe_cites_by_key_and_lists_what_it_cites(probe_site):
     assert cited == ["(see Ba et al., 2016, §3)", "Wu & He (2018, Fig. 2)"], cited
 
 
-def _failed_build(tmp_path: Path, a: str = PROBE_A, b: str = PROBE_B) -> str:
+def _failed_build(builder, tmp_path: Path, a: str = PROBE_A, b: str = PROBE_B) -> str:
     """The log of a build that must fail."""
-    result = build(tmp_path / "site", probe_project(tmp_path, a, b))
+    result = builder.build(probe_project(tmp_path, a, b), tmp_path / "site")
     log = result.stdout + result.stderr
     assert result.returncode != 0, log
     return log
 
 
 @pytest.mark.build
-def test_a_renamed_label_fails_the_build_naming_page_and_line(tmp_path):
-    log = _failed_build(tmp_path, b=PROBE_B.replace("{#eq-other}", "{#eq-renamed}"))
+def test_a_renamed_label_fails_the_build_naming_page_and_line(fork_builder, tmp_path):
+    log = _failed_build(fork_builder, tmp_path, b=PROBE_B.replace("{#eq-other}", "{#eq-renamed}"))
     line = PROBE_A.splitlines().index(next(s for s in PROBE_A.splitlines() if "@eq-other" in s)) + 1
     assert "broken reference @eq-other: no label 'eq-other' is defined on any page" in log, log
     assert f"on docs/index.md:{line}" in log, log
 
 
 @pytest.mark.build
-def test_a_duplicate_label_fails_the_build_naming_both_places(tmp_path):
-    log = _failed_build(tmp_path, b=PROBE_B.replace("{#eq-other}", "{#eq-first}"))
+def test_a_duplicate_label_fails_the_build_naming_both_places(fork_builder, tmp_path):
+    log = _failed_build(fork_builder, tmp_path, b=PROBE_B.replace("{#eq-other}", "{#eq-first}"))
     assert "label 'eq-first' is defined more than once" in log, log
     assert "(also at docs/probe/b.md:5)\n           on docs/index.md:9" in log, log
     assert "(also at docs/index.md:9)\n           on docs/probe/b.md:5" in log, log
 
 
 @pytest.mark.build
-def test_an_unknown_citation_key_fails_the_build_naming_page_and_line(tmp_path):
+def test_an_unknown_citation_key_fails_the_build_naming_page_and_line(fork_builder, tmp_path):
     # Behind front matter, which MkDocs strips before Markdown sees the page: lines are the file's.
     cited = "As argued by [@nobody1999] after @eq-nowhere."
     page = "---\ndescription: A probe.\n---\n\n" + PROBE_B.replace(
         "## References", cited + "\n\n## References"
     )
-    log = _failed_build(tmp_path, b=page)
+    log = _failed_build(fork_builder, tmp_path, b=page)
     line = page.splitlines().index(cited) + 1
     assert "unknown citation key @nobody1999: no entry 'nobody1999' in docs/references.bib" in log, log
     assert "broken reference @eq-nowhere" in log, log
@@ -272,17 +272,17 @@ def test_an_unknown_citation_key_fails_the_build_naming_page_and_line(tmp_path):
 
 
 @pytest.mark.build
-def test_a_figure_whose_label_the_page_does_not_name_fails_the_build(tmp_path):
+def test_a_figure_whose_label_the_page_does_not_name_fails_the_build(fork_builder, tmp_path):
     # The label is built at run time, so the scan cannot see it and cannot number it.
-    log = _failed_build(tmp_path, a=PROBE_A.replace('label="fig-line"', 'label="fig-" + "line"'))
+    page = PROBE_A.replace('label="fig-line"', 'label="fig-" + "line"')
+    log = _failed_build(fork_builder, tmp_path, a=page)
     assert "figure 'fig-line' is the page's figure 1, but the page's Markdown never names it" in log, log
 
 
 @pytest.mark.build
-def test_a_hand_written_list_beside_cited_keys_fails_the_build(tmp_path):
-    log = _failed_build(
-        tmp_path, a=PROBE_A.replace("## References\n", "## References\n\n- A. Author, *A book*, 1999.\n")
-    )
+def test_a_hand_written_list_beside_cited_keys_fails_the_build(fork_builder, tmp_path):
+    page = PROBE_A.replace("## References\n", "## References\n\n- A. Author, *A book*, 1999.\n")
+    log = _failed_build(fork_builder, tmp_path, a=page)
     assert "a hand-written list under '## References'" in log, log
 
 

@@ -11,8 +11,6 @@ from pathlib import Path
 import pytest
 from browser import ARTIFACTS, require_chromium, shared_browser
 from bs4 import BeautifulSoup
-from sitebuild import build
-from test_xref import probe_project
 
 TAG = re.compile(r"\(\d+\)")
 
@@ -169,11 +167,8 @@ def read_book(request, site: Path, out: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def probe_book(request, tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("probe-pdf")
-    result = build(tmp_path / "site", probe_project(tmp_path))
-    assert result.returncode == 0, result.stdout + result.stderr
-    return read_book(request, tmp_path / "site", tmp_path / "probe.pdf")
+def probe_book(request, tmp_path_factory, xref_probe_site):
+    return read_book(request, xref_probe_site, tmp_path_factory.mktemp("probe-pdf") / "probe.pdf")
 
 
 @pytest.fixture(scope="module")

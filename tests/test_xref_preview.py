@@ -3,22 +3,15 @@ leaving the site: on the probe site, served on 127.0.0.1 and opened in headless 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from browser import require_chromium, serve, shared_browser
-from sitebuild import build
-from test_xref import probe_project
 
 
 @pytest.fixture(scope="module")
-def probe_page(request, tmp_path_factory):
+def probe_page(request):
     """The probe's first page open in Chromium, and every request it made."""
     require_chromium(request)
-    tmp_path = tmp_path_factory.mktemp("probe-preview")
-    result = build(tmp_path / "site", probe_project(tmp_path))
-    assert result.returncode == 0, result.stdout + result.stderr
-    with serve(Path(tmp_path / "site")) as base:
+    with serve(request.getfixturevalue("xref_probe_site")) as base:
         context = shared_browser(request).new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         requests, errors = [], []
