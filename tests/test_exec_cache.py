@@ -60,6 +60,7 @@ import os
 from pathlib import Path
 
 from snippets.cache_probe_helper import HELPER_MARK
+from snippets.plumbing.drawn import decorative
 from snippets.plumbing.figures import figure_html, new_figure
 from snippets.plumbing.page_context import page
 from snippets.plumbing.values import value
@@ -81,7 +82,8 @@ def describe() -> str:
 
 def figure(figure_id: str, caption: str) -> str:
     fig, ax = new_figure(2, 1)
-    ax.plot([0, 1], [0, 1])
+    (line,) = ax.plot([0, 1], [0, 1])
+    decorative(line, "a probe of the execution cache: the line states no result")
     return figure_html(fig, figure_id=figure_id, title=caption, description=caption, caption=caption)
 
 
