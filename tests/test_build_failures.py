@@ -20,12 +20,12 @@ from test_fault_matrix import MESSAGE, MODULE, PAGE, _append, _reduced_copy
 
 
 @pytest.mark.build
-def test_a_block_that_raises_names_page_line_traceback_and_snippet(tmp_path):
+def test_a_block_that_raises_names_page_line_traceback_and_snippet(fork_builder, tmp_path):
     project = _reduced_copy(tmp_path)
     first = _append(project / "docs" / PAGE, (
         '```python exec="on"\nfrom snippets.fault_probe import inverse\n\nprint(inverse(0))\n```\n'
     ))
-    result = build(tmp_path / "site", project, "-q")
+    result = fork_builder.build(project, tmp_path / "site", "-q")
     assert result.returncode != 0
     [message] = MESSAGE.findall(result.stderr)
     lines = message.splitlines()
@@ -40,13 +40,13 @@ def test_a_block_that_raises_names_page_line_traceback_and_snippet(tmp_path):
 
 
 @pytest.mark.build
-def test_a_failing_check_prints_its_statement_every_outcome_and_its_proof(tmp_path):
+def test_a_failing_check_prints_its_statement_every_outcome_and_its_proof(fork_builder, tmp_path):
     project = _reduced_copy(tmp_path)
     (project / MODULE).write_text(
         (project / MODULE).read_text(encoding="utf-8").replace("equal(2 + 2, 4,", "equal(2 + 3, 4,"),
         encoding="utf-8",
     )
-    result = build(tmp_path / "site", project)
+    result = fork_builder.build(project, tmp_path / "site")
     assert result.returncode != 0
     [message] = MESSAGE.findall(result.stderr)
     for expected in (
