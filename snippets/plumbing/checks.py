@@ -32,9 +32,10 @@ Comparisons:
 - `within_uncertainty(estimate, standard_error, reference, k=4)`: statistical. It refuses (fails)
   a standard error that is not positive and finite, or not small against the quantity: at most a
   tenth of |reference| (or of `scale=` when the reference is 0), so an inflated standard error
-  fails instead of loosening the test; and 0 < k ≤ 5. Prefer `sample_mean(samples, reference)`
-  and `frequency(hits, trials, reference)`, which compute the standard error here, where a page's
-  code cannot inflate it.
+  fails instead of loosening the test; and 0 < k ≤ 5. Question modules never call it (a test
+  fails if one does): they call `sample_mean(samples, reference)`, `frequency(hits, trials,
+  reference)` or one of the comparisons below, which compute the standard error here, where a
+  page's code cannot inflate it.
 - `sample_variance`, `mean_difference`, `variance_difference`: the same for a variance and for two
   independent samples; `ratio_of_sums`, `ratio_difference`: a ratio estimator Σt/Σb from its
   sufficient statistics; `apart(first, second)`: two means (or a mean and a number) differ by more
