@@ -72,9 +72,12 @@
   };
 
   let pending = 0;
+  let width = null;
   const schedule = () => {
     cancelAnimationFrame(pending);
-    pending = requestAnimationFrame(() => { cards(); reachable(); });
+    // The width is read here, where the frame lays the page out anyway (read while this script
+    // runs, it would lay the page out at once).
+    pending = requestAnimationFrame(() => { cards(); reachable(); width = window.innerWidth; });
   };
   // Material wraps the tables after this script runs; its document$ observable says when.
   if (window.document$ && typeof window.document$.subscribe === "function") {
@@ -85,7 +88,6 @@
   if (document.fonts) document.fonts.ready.then(schedule);
   // A width that holds for a moment: a window being dragged, or a screenshot tool's passing
   // change of size, would otherwise have the whole page laid out at every intermediate width.
-  let width = window.innerWidth;
   let settling = 0;
   window.addEventListener("resize", () => {
     clearTimeout(settling);
