@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from snippets.plumbing.checks import above, check, close, equal, every, holds, identity
+from snippets.plumbing.checks import above, check, close, equal, every, holds, identity, symbolic
 from snippets.plumbing.values import Table, computed, value
 from snippets.q4a_calculus import Example, at_point, eigenvalues, hessian_at, plain, s, x, y
 
@@ -91,7 +91,7 @@ def certificate_outcomes(example: Example) -> list:
             sum_of_squares_matches(example),
             kind="symbolic",
             what=f"f - f(x_p) = {total}, every weight > 0 (sympy expands the difference to 0)",
-            scope=f"symbolic, every point of ℝ{'²' if len(example.variables) == 2 else ''}",
+            scope=symbolic(*example.variables),  # every value of the variables, from their assumptions
         ),
         holds(
             squares_vanish_only_at_the_point(example),
