@@ -63,7 +63,8 @@ def escape_grid() -> list[tuple[Fraction, Fraction, bool]]:
     """(η, ε, ratio is an integer) with λ₋ = −1: plain ε values, plus ε = (1 + η)⁻ᵐ built to be on it."""
     pairs = [(eta, eps) for eta in ESCAPE_ETAS for eps in ESCAPE_EPSILONS]
     pairs += [(eta, 1 / (1 + eta) ** m) for eta in ESCAPE_ETAS for m in BOUNDARY_POWERS]
-    return [(eta, eps, ratio_is_integer(eta, eps)) for eta, eps in pairs]
+    unique = dict.fromkeys(pairs)  # a boundary pair may be a plain one too (η = 1, ε = 1/2): once
+    return [(eta, eps, ratio_is_integer(eta, eps)) for eta, eps in unique]
 
 
 @value("q4c.grid-pairs", statement="(η, ε) pairs in the exact escape-step grid")

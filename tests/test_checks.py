@@ -176,6 +176,18 @@ def test_cases_states_the_values_actually_iterated(monkeypatch):
     assert _registered(monkeypatch, stops_early, "test.early").scope == "n = 2, 3"
 
 
+def test_a_case_iterated_twice_fails_the_check(monkeypatch):
+    """The study's mutant: sizes (2, 3, 4) became (2, 2, 4), and the box read "n = 2, 2, 4"."""
+
+    def proof():
+        return [equal(n, n) for n in cases("n", (2, 2, 4))]
+
+    result = _registered(monkeypatch, proof, "test.twice")
+    assert not result.passed
+    failed = [o.compared for o in result.outcomes if not o.passed]
+    assert failed == ["the proof iterated n = 2, 2, 4: 2 twice"]
+
+
 def test_cases_texts_for_steps_pairs_and_irregular_values():
     def text(name, values):
         found = cases(name, values)

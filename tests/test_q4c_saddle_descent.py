@@ -74,9 +74,14 @@ def test_simulation_agrees_with_integer_comparison_over_the_grid():
 
 def test_grid_holds_boundary_pairs_built_and_found():
     grid = esc.escape_grid()
-    assert len(grid) == len(esc.ESCAPE_ETAS) * (len(esc.ESCAPE_EPSILONS) + len(esc.BOUNDARY_POWERS))
-    # The built ones, ε = (1 + η)⁻ᵐ, plus ε = 1/2 at η = 1 (ratio ln 2 / ln 2 = 1).
-    assert sum(on for *_, on in grid) == len(esc.ESCAPE_ETAS) * len(esc.BOUNDARY_POWERS) + 1
+    pairs = [(eta, eps) for eta, eps, _ in grid]
+    plain = {(eta, eps) for eta in esc.ESCAPE_ETAS for eps in esc.ESCAPE_EPSILONS}
+    built = {(eta, 1 / (1 + eta) ** m) for eta in esc.ESCAPE_ETAS for m in esc.BOUNDARY_POWERS}
+    assert len(pairs) == len(set(pairs)), "a pair twice in the grid"
+    assert set(pairs) == plain | built
+    # On the boundary: the built ones, ε = (1 + η)⁻ᵐ, and ε = 1/2 at η = 1 (ratio ln 2 / ln 2 = 1).
+    on_boundary = {(eta, eps) for eta, eps, on in grid if on}
+    assert on_boundary == built | {(Fraction(1), Fraction(1, 2))}
     assert esc.ratio_is_integer(Fraction(1), Fraction(1, 2))
     assert not esc.ratio_is_integer(Fraction(1), Fraction(1, 3))
 

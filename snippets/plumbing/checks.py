@@ -467,10 +467,21 @@ def run(check_id: str) -> Result:
     # A scope of no cases proves nothing: a proof whose loop ran over an empty collection fails.
     empty = [scope for scope in iterated if isinstance(scope, Cases | Every) and not _covered(scope)]
     outcomes += tuple(Outcome("error", f"the proof iterated {scope.text()}", "n/a", False) for scope in empty)
+    # A case tried twice is a case missing from what the scope seems to cover (2, 2, 4 for 2, 3, 4).
+    outcomes += tuple(Outcome("error", f"the proof iterated {scope.text()}: {', '.join(twice)} twice", "n/a",
+                              False) for scope in iterated if (twice := _repeated_cases(scope)))
     result = Result(found, outcomes, iterated)
     if not result.passed:
         _report_failed(result)
     return result
+
+
+def _repeated_cases(scope: Scope) -> list[str]:
+    """The cases a `cases(...)` loop yielded more than once, as printed."""
+    if not isinstance(scope, Cases):
+        return []
+    printed = [repr(item) for item in scope.used]
+    return sorted({item for item in printed if printed.count(item) > 1})
 
 
 def _covered(scope: Scope) -> bool:

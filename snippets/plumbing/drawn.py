@@ -16,7 +16,8 @@ computation); a series is named by its key or computed from the data by a callab
 that draws nothing (a legend proxy, an empty text) needs no account. Whatever a style means
 (dashed = negative levels, a colour = a kind of level or of point, a marker) is stated with the
 account and read back from the drawn artist. A figure that draws anything unaccounted for, or
-something that differs from its account, fails the build, naming the snippet line that drew it.
+something that differs from its account, fails the build, naming the snippet line that drew it;
+so does registered data with a series that no account reads (a loop that drew none of its runs).
 """
 
 from __future__ import annotations
@@ -357,9 +358,49 @@ def _repeated_ticks(fig) -> list[tuple[str, str, str]]:
     return found
 
 
+class _KeysRead(dict):
+    """A FigureData's series, recording which of them an account reads."""
+
+    def __init__(self, data) -> None:
+        super().__init__(data)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+
+def _undrawn_series(fig) -> list[tuple[str, str, str]]:
+    """Registered series that no artist of the figure draws (a loop that drew none of its runs)."""
+    artists = [a for ax in fig.axes for a in list(ax._children) + list(ax.containers)]
+    accounts = [getattr(a, ACCOUNT, None) for a in artists]
+    read: dict[int, tuple[object, set[str], str]] = {}
+    for account in accounts:
+        if account is None or account[0] != "data":
+            continue
+        _, data, spec, site = account
+        probe = _KeysRead(data)
+        for word, series in spec.items():
+            if word in SPEC_WORDS and not callable(series):
+                continue
+            try:
+                series(probe) if callable(series) else probe[series]
+            except Exception:  # noqa: BLE001 (a broken account is reported by the audit itself)
+                pass
+        entry = read.setdefault(id(data), (data, set(), site))
+        entry[1].update(probe.read)
+    found = []
+    for data, keys, site in read.values():
+        missing = ", ".join(map(repr, sorted(set(data) - keys)))
+        if missing:
+            found.append((f"the figure of {data.key} draws none of its series {missing}", site,
+                          "every registered series is drawn by an accounted artist"))
+    return found
+
+
 def problems(fig) -> list[tuple[str, str, str]]:
     """(cause, snippet line, details) for every drawn artist that is unaccounted for or differs."""
-    found = _legend_repeats(fig) + _repeated_ticks(fig)
+    found = _legend_repeats(fig) + _repeated_ticks(fig) + _undrawn_series(fig)
     for ax in fig.axes:
         owner, labels = _owned_by_containers(ax), _contour_labels(ax)
         seen: set[int] = set()
