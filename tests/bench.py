@@ -252,7 +252,12 @@ BUILT = re.compile(r"Documentation built in ([0-9.]+) seconds")
 def prose_line(page: Path) -> int:
     """A prose line outside fences, admonitions, math and claims: the sentence the bench edits."""
     in_fence = in_math = False
-    for number, line in enumerate(page.read_text(encoding="utf-8").splitlines()):
+    lines = page.read_text(encoding="utf-8").splitlines()
+    # Front matter (the page's meta description) is not prose: start after its closing ---.
+    start = lines.index("---", 1) + 1 if lines and lines[0] == "---" else 0
+    for number, line in enumerate(lines):
+        if number < start:
+            continue
         stripped = line.strip()
         if stripped.startswith(("```", "~~~")):
             in_fence = not in_fence
