@@ -325,7 +325,7 @@ def _print(browser, url: str) -> bytes:
         page = context.new_page()
         page.emulate_media(media="print", color_scheme="light")
         page.goto(url, wait_until="load")
-        page.evaluate("document.fonts.ready.then(() => true)")
+        page.wait_for_function("document.fonts.status === 'loaded'")  # bounded, unlike a promise
         too_wide = page.evaluate(LAY_OUT_FOR_PAPER, BREAKABLE_PX)
         if too_wide:
             raise RuntimeError("wider than the paper, even scaled:\n" + "\n".join(too_wide))

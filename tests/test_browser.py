@@ -332,7 +332,7 @@ AXE_RUN = "options => axe.run(document, options)"
 # Off screen, site.css skips a block's rendering (content-visibility: auto): innerText leaves the
 # block out, and axe would read the colours of a block that it forces into style mid-way through
 # the theme's colour transition (from the scheme it last had). Before a scan or a read of the
-# text every block is rendered, and the transitions are waited out.
+# text every block is rendered, and the transitions are finished.
 RENDER_ALL = """() => {
   if (!document.getElementById("test-render-all")) {
     const style = document.createElement("style");
@@ -341,8 +341,10 @@ RENDER_ALL = """() => {
     document.head.append(style);
   }
   document.body.getBoundingClientRect();
-  const transitions = document.getAnimations().filter(a => a instanceof CSSTransition);
-  return Promise.all(transitions.map(a => a.finished.catch(() => null))).then(() => true);
+  // Jump every colour transition to its end: waiting for them could wait forever, since an
+  // animation inside a block whose rendering is still skipped does not run.
+  document.getAnimations().filter(a => a instanceof CSSTransition).forEach(a => a.finish());
+  return true;
 }"""
 # Switching to dark mode changes colours only, so the dark scan runs axe's colour rules.
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
@@ -399,11 +401,14 @@ class Visit:
 
     def open(self, wait_until: str = "load"):
         self.page.goto(self.url, wait_until=wait_until)
-        self.page.evaluate("document.fonts.ready.then(() => true)")
+        # Waits that the browser bounds (an evaluated promise has no timeout: one that never
+        # settles would hang the suite, as an animation frame that never came once did).
+        self.page.wait_for_function("document.fonts.status === 'loaded'")
         # docs/assets/a11y.js sets phone cards in an animation frame after the fonts, and a box's tab
         # stop when it comes into view, or every box's when asked (as a first Tab press does);
         # it marks the page when every box is measured.
-        self.page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        for _ in range(2):  # two animation frames
+            self.page.wait_for_function("true", polling="raf")
         self.page.wait_for_function("""() => {
           document.dispatchEvent(new Event("boxes:measure"));
           return document.documentElement.hasAttribute("data-boxes-measured");
