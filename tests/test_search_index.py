@@ -48,3 +48,10 @@ def test_cutting_the_glyphs_removes_nothing_search_would_index():
 
     assert "katex-glyphs" in page and "katex-glyphs" not in searchable(page)
     assert sections(searchable(page)) == sections(page)
+
+
+def test_an_icon_without_a_description_keeps_the_prose_after_it():
+    icon = '<svg viewBox="0 0 1 1"><path d="M0"/></svg>'
+    figure = '<svg role="img"><title>t</title><desc>what it shows</desc><g/></svg>'
+    read = searchable(f"<p>before</p>{icon}<p>prose kept</p>{figure}")
+    assert "<p>prose kept</p>" in read and "<p>what it shows</p>" in read and "<g/>" not in read

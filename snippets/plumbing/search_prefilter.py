@@ -14,7 +14,10 @@ from snippets.plumbing.katex_math import GLYPHS_TAG
 GLYPHS = re.compile(rf"<{GLYPHS_TAG}\b[^>]*\bdata-search-exclude[^>]*>.*?</{GLYPHS_TAG}>", re.S)
 # A figure's drawing would be indexed as its tick labels, spelt out letter by letter
 # ("d i m e n s i o n n 0.0 0.1"); its description (figures.py's <desc>) says what it shows.
-FIGURE = re.compile(r"<svg\b[^>]*>.*?<desc\b[^>]*>(?P<description>.*?)</desc>.*?</svg>", re.S)
+# Within one <svg> only: an icon without a <desc> must not swallow the prose up to the next figure.
+FIGURE = re.compile(
+    r"<svg\b[^>]*>(?:(?!</svg>).)*?<desc\b[^>]*>(?P<description>.*?)</desc>.*?</svg>", re.S
+)
 
 _index_page = SearchIndex.add_entry_from_context
 
