@@ -254,7 +254,7 @@ def figures_draw_the_page_functions():
     table = computed("q4a.examples")
     verdicts = {label.strip("$"): cell.raw
                 for label, cell in zip(table.column("f"), table.column("strict local min"), strict=True)}
-    for key in every("function of the landscape figure", LANDSCAPE_KEYS):
+    for key in LANDSCAPE_KEYS:
         fn = sp.lambdify(EXAMPLES[key].variables, EXAMPLES[key].f, "numpy")
         for grid in ("coarse", "fine"):
             drawn.append(heights[f"{key} {grid}"].ravel())
@@ -268,5 +268,6 @@ def figures_draw_the_page_functions():
               np.concatenate([np.array(EXAMPLES[k].point, float) for k in LANDSCAPE_KEYS]),
               atol=1e-15, what="the marked critical points vs the examples' points"),
         equal(kinds, [verdicts[EXAMPLES[k].label] for k in LANDSCAPE_KEYS],
-              what="the kind each marked point is drawn as vs the examples table's certificate verdicts"),
+              what="the kind each marked point is drawn as vs the examples table's certificate verdicts",
+              over=every("function of the landscape figure", LANDSCAPE_KEYS)),
     ]

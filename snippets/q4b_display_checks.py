@@ -57,7 +57,7 @@ def _minima_table():
     ratios = table.column("saddles per minimum")
     goe = table.column("GOE (1 − 2Pₙ)/Pₙ")
     outcomes = [
-        equal(table.column("n"), list(cases("n", SIZES)), what="n column vs the sizes"),
+        equal(table.column("n"), list(SIZES), what="n column vs the sizes", over=cases("n", SIZES)),
         equal(
             table.column("coin count 2ⁿ − 2"),
             [sign_pattern_counts(n)["saddle"] for n in SIZES],
@@ -103,7 +103,6 @@ def _minima_table():
 )
 def _saddle_figure():
     ax = saddle_ratio_plot().axes[0]
-    list(cases("n", SIZES))
     ratios = computed("q4b.minima-table").column("saddles per minimum")
     kac_rice = f"random function (Kac–Rice) ± {ERROR_BARS} s.e."
     centre, low, high = drawn_errorbars(ax, kac_rice)
@@ -115,12 +114,14 @@ def _saddle_figure():
             drawn_line(ax, r"coin count $2^n - 2$").astype(int).tolist(),
             [sign_pattern_counts(n)["saddle"] for n in SIZES],
             what="coin line vs enumeration",
+            over=cases("n", SIZES),
         ),
         close(
             drawn_line(ax, r"GOE Hessian at every point, $(1-2P_n)/P_n$"),
             [(1 - 2 * exact_p(n)) / exact_p(n) for n in SIZES],
             rtol=1e-12,
             what="GOE line vs the committed ln Pₙ",
+            over=cases("n", SIZES),
         ),
         close(centre, [r.value for r in ratios], rtol=1e-12, what="points vs the table's cells"),
         close(
@@ -140,13 +141,13 @@ def _saddle_figure():
 )
 def _probability_table():
     table = computed("q4b.probability-table")
-    sizes = list(cases("n", range(1, 11)))
+    sizes = list(range(1, 11))
     exact = [c.value for c in table.column("exact Pₙ")]
     forms = [(n, c.expression, p) for n, c, p in zip(sizes, table.column("closed form"), exact, strict=True)]
     ratios = table.column("importance sampling ÷ exact")
     weights = [importance_weights(n) for n in sizes]
     return [
-        equal(table.column("n"), sizes, what="n column"),
+        equal(table.column("n"), sizes, what="n column", over=cases("n", sizes)),
         close([r.value * p for r, p in zip(ratios, exact, strict=True)], [w.sum() / w.size for w in weights],
               rtol=1e-9, what="ratio column × exact Pₙ vs the mean of the raw importance weights"),
         close([r.error * p for r, p in zip(ratios, exact, strict=True)],
@@ -170,7 +171,6 @@ def _probability_table():
 )
 def _probability_figure():
     ax = probability_plot().axes[0]
-    list(cases("n", range(1, 11)))
     table = computed("q4b.probability-table")
     ratios = table.column("importance sampling ÷ exact")
     centre, low, high = drawn_errorbars(ax, f"GOE, importance sampling ± {ERROR_BARS} s.e.")
@@ -198,6 +198,7 @@ def _probability_figure():
             committed,
             rtol=1e-12,
             what="exact points vs the committed ln Pₙ",
+            over=cases("n", range(1, 11)),
         ),
         close(
             centre,
@@ -229,7 +230,6 @@ def _index_figure():
     left = index_plot().axes[0]
     counts = index_counts()
     seen = np.flatnonzero(counts > 0)
-    list(cases("k (bins drawn)", [int(k) for k in seen]))
     label = f"GOE, {SAMPLES:,} samples (95% interval)"
     centre, low, high = drawn_errorbars(left, label)
     intervals = [binomtest(int(counts[k]), SAMPLES).proportion_ci(0.95, method="wilson") for k in seen]
@@ -242,7 +242,8 @@ def _index_figure():
         close(coin, binom.pmf(coin_k, INDEX_SIZE, 0.5), rtol=1e-12, what="coin line vs scipy's binomial pmf"),
         close(heights.sum(), 1.0, atol=1e-12, what="bar heights sum to 1"),
         close(heights[0], exact_p(INDEX_SIZE), rtol=1e-12, what="bar k = 0 vs the committed P₁₀"),
-        close(centre, counts[seen] / SAMPLES, rtol=1e-15, what="points vs counted frequencies"),
+        close(centre, counts[seen] / SAMPLES, rtol=1e-15, what="points vs counted frequencies",
+              over=cases("k (bins drawn)", [int(k) for k in seen])),
         close(
             np.column_stack([low, high]),
             [[ci.low, ci.high] for ci in intervals],
@@ -260,14 +261,15 @@ def _index_figure():
 def _rate_figure():
     ax = rate_plot().axes[0]
     goe = drawn_line(ax, GOE_RATE_LABEL)
-    sizes = list(cases("n (recomputed)", [*range(1, 11), 30]))
+    sizes = [*range(1, 11), 30]
     fresh = [-float(mp.log(p_all_positive(n))) / n**2 for n in sizes]
     n = np.arange(1, goe.size + 1)
     return [
         equal([drawn_x(ax, GOE_RATE_LABEL).tolist(), drawn_x(ax, COIN_RATE_LABEL).tolist()],
               [n.tolist()] * 2, what="both curves drawn at n = 1, 2, …"),
         close(
-            goe[[m - 1 for m in sizes]], fresh, rtol=1e-12, what="GOE curve vs −ln Pₙ/n² from the Pfaffian"
+            goe[[m - 1 for m in sizes]], fresh, rtol=1e-12, what="GOE curve vs −ln Pₙ/n² from the Pfaffian",
+            over=cases("n (recomputed)", sizes),
         ),
         close(
             drawn_line(ax, THETA_LABEL), [math.log(3) / 4] * 2, rtol=1e-15, what="horizontal line vs ln 3/4"

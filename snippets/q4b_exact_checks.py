@@ -95,7 +95,7 @@ def _normalization():
     "arithmetic and precision, blind to an error in the formula itself",
 )
 def _closed_forms():
-    forms = {n: closed_forms()[n] for n in cases("n", CLOSED_FORM_SIZES)}
+    forms = {n: closed_forms()[n] for n in CLOSED_FORM_SIZES}
     return [
         equal(forms[1], sp.Rational(1, 2), what="P_1"),
         close(
@@ -103,6 +103,7 @@ def _closed_forms():
             [float(p_all_positive(n)) for n in forms],
             rtol=1e-14,
             what="sympy closed form vs mpmath Pfaffian, n = 1..4",
+            over=cases("n", CLOSED_FORM_SIZES),
         ),
     ]
 
@@ -116,11 +117,11 @@ def _closed_forms():
 def _even_entries():
     _, entries = half_line_integrals(POLAR_DEGREE)
     pairs = [(i, j) for i in range(POLAR_DEGREE) for j in range(i, POLAR_DEGREE) if (i + j) % 2 == 0]
-    even = list(cases("(i, j)", pairs))
     return identity(
-        sp.Matrix([half_line_entry_by_polar_coordinates(i, j) for i, j in even]),
-        sp.Matrix([entries[i][j] for i, j in even]),
-        what=f"A_ij for the {len(even)} pairs i ≤ j < {POLAR_DEGREE} with i + j even: polar vs by parts",
+        sp.Matrix([half_line_entry_by_polar_coordinates(i, j) for i, j in pairs]),
+        sp.Matrix([entries[i][j] for i, j in pairs]),
+        what=f"A_ij for the {len(pairs)} pairs i ≤ j < {POLAR_DEGREE} with i + j even: polar vs by parts",
+        over=cases("(i, j)", pairs),
     )
 
 

@@ -76,12 +76,13 @@ def n_max() -> int:
 )
 def _reference_data():
     data = reference_data()
-    committed = [data["log_p"][data["n"].index(n)] for n in cases("n", RECHECKED_SIZES)]
+    committed = [data["log_p"][data["n"].index(n)] for n in RECHECKED_SIZES]
     return close(
         committed,
         [float(mp.log(p_all_positive(n))) for n in RECHECKED_SIZES],
         rtol=1e-13,
         what="committed vs recomputed ln P_n",
+        over=cases("n", RECHECKED_SIZES),
     )
 
 
@@ -94,7 +95,6 @@ def _rate():
     data = reference_data()
     n = np.array(data["n"], dtype=float)
     per_n2 = -np.array(data["log_p"]) / n**2
-    list(cases("n", data["n"]))
     wide, narrow = rate_fit(FIT_START), rate_fit(50)
     return [
         close(
@@ -105,5 +105,5 @@ def _rate():
         ),
         close(narrow[0], THETA, rtol=RATE_RTOL, what="same fit over n = 50..100 vs ln 3/4"),
         at_every(np.diff(per_n2) < 0, f"−ln P_n/n² decreases, n = 1..{int(n[-1])},", unit="steps"),
-        above(per_n2, THETA, what="−ln P_n/n², against θ = ln 3/4"),
+        above(per_n2, THETA, what="−ln P_n/n², against θ = ln 3/4", over=cases("n", data["n"])),
     ]

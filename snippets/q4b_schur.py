@@ -44,7 +44,6 @@ def congruence_residual() -> list[sp.Expr]:
 def _schur_halving():
     data = reference_data()
     steps = np.diff(data["log_p"])  # ln(P_n / P_(n−1)), n = 2..N
-    list(cases("n (illustration)", data["n"][1:]))
     return [
         holds(
             all(r == 0 or r.is_ZeroMatrix for r in congruence_residual()),
@@ -53,7 +52,7 @@ def _schur_halving():
             scope="every size k of the leading block (a symbolic k×k block, Aᵀ = A)",
         ),
         below(steps, -math.log(2), what=f"ln(P_n/P_(n−1)) for n = 2..{data['n'][-1]}, against −ln 2 "
-              "(illustration, not the proof)"),
+              "(illustration, not the proof)", over=cases("n (illustration)", data["n"][1:])),
     ]
 
 

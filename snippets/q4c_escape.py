@@ -84,7 +84,7 @@ def grid_boundary() -> int:
     "that includes the integer-ratio boundary",
 )
 def the_escape_step_is_the_ceiling_of_the_log_ratio():
-    grid = list(cases("(η, ε)", [(eta, eps) for eta, eps, _ in escape_grid()]))
+    grid = [(eta, eps) for eta, eps, _ in escape_grid()]
     simulated = [escape_steps_simulated(eta, -1, eps) for eta, eps in grid]
     ratios = [escape_ratio_exact(eta, -1, eps) for eta, eps in grid]
     return [
@@ -92,6 +92,7 @@ def the_escape_step_is_the_ceiling_of_the_log_ratio():
             simulated,
             [int(sp.ceiling(t)) for t in ratios],
             what="exact GD from (1, ε) on (x² − y²)/2 vs sympy's exact ceiling",
+            over=cases("(η, ε)", grid),
         ),
         equal(
             [bool(sp.ceiling(t) == sp.floor(t)) for t in ratios],
@@ -108,11 +109,12 @@ def the_escape_step_is_the_ceiling_of_the_log_ratio():
     "⌊t⌋ + 1, one more than ⌈t⌉ exactly when t is an integer",
 )
 def the_strict_definition_adds_one_on_the_boundary():
-    grid = list(cases("(η, ε)", [(eta, eps) for eta, eps, _ in escape_grid()]))
+    grid = [(eta, eps) for eta, eps, _ in escape_grid()]
     strict = [escape_steps_simulated(eta, -1, eps, strict=True) for eta, eps in grid]
     ratios = [escape_ratio_exact(eta, -1, eps) for eta, eps in grid]
     return [
-        equal(strict, [int(sp.floor(t)) + 1 for t in ratios], what="first k with |y| > 1 vs ⌊t⌋ + 1"),
+        equal(strict, [int(sp.floor(t)) + 1 for t in ratios], what="first k with |y| > 1 vs ⌊t⌋ + 1",
+              over=cases("(η, ε)", grid)),
         equal(
             [s - int(sp.ceiling(t)) for s, t in zip(strict, ratios, strict=True)],
             [int(on) for *_, on in escape_grid()],
@@ -166,7 +168,7 @@ def weak_negative_curvature_makes_escape_slow():
         int(sp.ceiling(sp.log(1 / eps) / sp.log(rate)))
         for rate in (sp.Integer(2), 1 + sp.Rational(1, SLOW_RATIO), 1 + sp.Rational(2, SLOW_RATIO))
     ]
-    smaller_etas = list(cases("η", [Fraction(2) - Fraction(1, 10**j) for j in (1, 2)]))
+    smaller_etas = [Fraction(2) - Fraction(1, 10**j) for j in (1, 2)]
     counts = [escape_steps_simulated(eta, -Fraction(1, SLOW_RATIO), ESCAPE_EPS) for eta in smaller_etas]
     return [
         equal(
@@ -175,7 +177,8 @@ def weak_negative_curvature_makes_escape_slow():
             what="exact GD vs sympy ⌈ln(1/ε) / ln r⌉ for r = 2, 1.01, 1.02",
             scope="the three stated cases, exact rationals",
         ),
-        at_least(min(counts), steps_bound(), what="escape steps for η = 2 − 10⁻ʲ (j = 1, 2), the smaller"),
+        at_least(counts, steps_bound(), what="escape steps for η = 2 − 10⁻ʲ (j = 1, 2)",
+                 over=cases("η", smaller_etas)),
     ]
 
 
@@ -221,20 +224,21 @@ def ceiling_by_mpmath(eps: np.ndarray, q: float) -> tuple[list[int], float]:
 def the_escape_figure_draws_the_ceiling():
     data = computed("q4c.escape-curves")
     simulated, lines, by_mpmath, by_mpmath_dense, gaps = [], [], [], [], []
-    for q in cases("|λ₋|/λ_max", FIGURE_RATIOS):
+    for q in FIGURE_RATIOS:
         simulated += data[f"simulated {q:g}"].tolist()
         lines += data[f"formula {q:g}"].tolist()
         at_points, gap = ceiling_by_mpmath(data["eps"], q)
         dense, dense_gap = ceiling_by_mpmath(data["dense"], q)
         by_mpmath += at_points
         by_mpmath_dense += dense
-        gaps += [gap, dense_gap]
+        gaps.append(min(gap, dense_gap))
     return [
         equal(
             simulated, by_mpmath, what=f"float GD's escape step vs ⌈t⌉ at 40 digits, {len(simulated)} circles"
         ),
         equal(lines, by_mpmath_dense, what=f"drawn line vs ⌈t⌉ at 40 digits, {len(lines)} points"),
-        above(min(gaps), 1e-9, what="closest approach of a plotted t to an integer (no ceiling can flip)"),
+        above(gaps, 1e-9, what="closest approach of a plotted t to an integer (no ceiling can flip)",
+              over=cases("|λ₋|/λ_max", FIGURE_RATIOS)),
     ]
 
 

@@ -121,14 +121,13 @@ def gradient_descent_is_the_recursion_on_a_random_quadratic():
     offdiag = run["step_matrix"] - np.diag(np.diag(run["step_matrix"]))
     in_eigenbasis = run["Q"].T @ run["step_matrix"] @ run["Q"]
     frozen = int(np.argmin(np.abs(run["lam"])))
-    steps = cases("k", range(RANDOM_STEPS + 1))
-    ks = list(steps)
     return [
         close(
-            run["deltas"][ks],
-            run["by_matrix_power"][ks],
+            run["deltas"],
+            run["by_matrix_power"],
             atol=1e-9,
             what=f"δ⁽ᵏ⁾ from GD vs (I − ηH)ᵏδ⁽⁰⁾, η = {RANDOM_ETA}",
+            over=cases("k", range(RANDOM_STEPS + 1)),
         ),
         close(
             run["ys"],

@@ -99,7 +99,7 @@ def regime_table() -> Table:
 )
 def the_regime_table_follows_the_closed_form():
     table = computed("q4c.regimes")
-    cells = list(cases("(λ, η)", REGIME_CASES))
+    cells = list(REGIME_CASES)
     closed_forms = [tuple((1 - eta * lam) ** k for k in range(1, TABLE_ITERATES + 1)) for lam, eta in cells]
     rational = [(sp.Integer(lam), sp.Rational(eta.numerator, eta.denominator)) for lam, eta in cells]
     return [
@@ -107,6 +107,7 @@ def the_regime_table_follows_the_closed_form():
             [(table.cell(row, "$\\lambda$"), table.cell(row, "$\\eta$")) for row in range(len(cells))],
             [(float(lam), float(eta)) for lam, eta in rational],
             what="λ and η columns vs the cases",
+            over=cases("(λ, η)", cells),
         ),
         equal(
             [(table.cell(row, "$\\eta\\lambda$"), table.cell(row, "${1-\\eta\\lambda}$"))
@@ -138,9 +139,7 @@ def positive_curvature_converges_iff_eta_below_two_over_lambda():
     converges = sp.solve_univariate_inequality(sp.Abs(1 - u) < 1, u, relational=False)
     alternates = sp.solve_univariate_inequality(1 - u < 0, u, relational=False)
     # All positive directions converge iff η lies in every interval (0, 2/λᵢ), i.e. in (0, 2/λ_max).
-    spectra = list(
-        cases("spectrum", [(1, 2, 3), (5, 1, 1), (sp.Rational(1, 3), 7, 2), (4, 4, sp.Rational(1, 10))])
-    )
+    spectra = [(1, 2, 3), (5, 1, 1), (sp.Rational(1, 3), 7, 2), (4, 4, sp.Rational(1, 10))]
     intersections = [
         sp.Intersection(*(sp.Interval.open(0, 2 / sp.S(lam)) for lam in spectrum)) for spectrum in spectra
     ]
@@ -148,7 +147,7 @@ def positive_curvature_converges_iff_eta_below_two_over_lambda():
     return [
         equal(converges, sp.Interval.open(0, 2), what="{ηλ : |1 − ηλ| < 1}"),
         equal(alternates, sp.Interval.open(1, sp.oo), what="{ηλ : 1 − ηλ < 0}"),
-        equal(intersections, expected, what="∩ᵢ (0, 2/λᵢ) vs (0, 2/λ_max)"),
+        equal(intersections, expected, what="∩ᵢ (0, 2/λᵢ) vs (0, 2/λ_max)", over=cases("spectrum", spectra)),
     ]
 
 

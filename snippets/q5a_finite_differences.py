@@ -88,7 +88,14 @@ def _finite_differences():
        statement="The draft's single-example terms, and x read as the raw input, "
                  "fail the finite-difference test")
 def _source_formulas_fail():
-    [(n, d, seed)] = cases("(batch, features, seed)", FD_CASES[1:2])
+    outcomes = []
+    for n, d, seed in cases("(batch, features, seed)", FD_CASES[1:2]):
+        outcomes += wrong_formulas_refuted_on(n, d, seed)
+    return outcomes
+
+
+def wrong_formulas_refuted_on(n: int, d: int, seed: int) -> list:
+    """The wrong formulas' relative errors on one problem, and the right sum for contrast."""
     x, gamma, beta, upstream = random_problem(n, d, seed)
     _, cache = batchnorm_forward(x, gamma, beta)
     pairs = analytic_and_numerical(n, d, seed)

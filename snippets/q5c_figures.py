@@ -232,10 +232,11 @@ def drift_marks() -> FigureData:
                  "at the last step")
 def the_drift_figure_marks_the_recomputed_gap():
     marks, curves = computed("q5c.drift-marks"), computed("q5c.drift-curves")
-    [last] = cases("last step", [int(curves["t"].max())])
+    last = int(curves["t"].max())
     return [close(marks["recomputed gap"], [-recomputed_error()], rtol=1e-9, atol=1e-15,
                   what="diamond height vs −(mean of recomputed − final mean) (q5c.recomputed-error)"),
-            equal(int(marks["step"][0]), last, what="the diamond's step vs the last step")]
+            equal(marks["step"].astype(int).tolist(), [last], what="the diamond's step vs the last step",
+                  over=cases("last step", [last]))]
 
 
 def drift_figure(label: str) -> str:

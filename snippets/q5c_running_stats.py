@@ -199,16 +199,21 @@ def keras_momentum_is_one_minus_pytorch_momentum():
 def momentum_one_over_t_is_a_cumulative_average():
     rng = np.random.default_rng(13)
     mean, var = init_running_stats(2)
-    batch_means, batch_vars = [], []
-    for t in cases("t", range(1, 51)):
+    batch_means, batch_vars, running_means, running_vars = [], [], [], []
+    steps = range(1, 51)
+    for t in steps:
         _, statistics = batchnorm_forward(rng.normal(size=(8, 2)), np.ones(2), np.zeros(2))
         mean, var = update_running_stats(mean, var, statistics, momentum=1 / t)
         batch_means.append(statistics.mean)
         batch_vars.append(statistics.var * 8 / 7)
-    return [close(mean, np.mean(batch_means, axis=0), rtol=1e-13,
-                  what="running mean vs the average batch mean"),
-            close(var, np.mean(batch_vars, axis=0), rtol=1e-13,
-                  what="running variance vs the average unbiased batch variance")]
+        running_means.append(mean)
+        running_vars.append(var)
+    so_far = np.arange(1, len(batch_means) + 1)[:, None]  # the average after t steps, at every t
+    return [close(running_means, np.cumsum(batch_means, axis=0) / so_far, rtol=1e-13,
+                  what="running mean vs the average batch mean so far", over=cases("t", steps)),
+            close(running_vars, np.cumsum(batch_vars, axis=0) / so_far, rtol=1e-13,
+                  what="running variance vs the average unbiased batch variance so far",
+                  over=cases("t", steps))]
 
 
 TEST_SHIFT, TEST_BATCHES = 5.0, 50

@@ -502,3 +502,95 @@ def test_every_check_states_its_scope(found):
     result = run(found.id)
     assert result.scope, f"{found.id} ({found.location}) states no scope: iterate with cases()/every(), " \
         "or give its comparisons scope="
+
+
+# A scope is the comparison's own iteration: none can be recorded beside it.
+
+
+def test_a_bare_scope_beside_a_vectorized_comparison_fails(monkeypatch):
+    """The study's pattern: `list(cases(...))` typed beside a comparison that covers other values."""
+
+    def proof():
+        list(cases("n", [2, 3, 4]))
+        return close([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], rtol=1e-12)
+
+    result = _registered(monkeypatch, proof, "test.bare")
+    assert not result.passed
+    failed = [o.compared for o in result.outcomes if not o.passed]
+    assert len(failed) == 1 and "test.bare" in failed[0] and "n = 2, 3, 4" in failed[0]
+    assert "compared nothing" in failed[0]
+
+
+def test_a_loop_whose_body_compares_nothing_fails(monkeypatch):
+    def proof():
+        squares = [n * n for n in cases("n", range(1, 5))]
+        return equal(squares, [1, 4, 9, 16])
+
+    assert not _registered(monkeypatch, proof, "test.idle").passed
+
+    def compares_all_but_one():
+        return [equal(n, n) for n in cases("n", range(1, 5)) if n != 3]
+
+    result = _registered(monkeypatch, compares_all_but_one, "test.idle-one")
+    assert not result.passed and "while at 3" in result.report()
+
+
+def test_nested_cases_and_every_pass_when_the_inner_loop_compares(monkeypatch):
+    def proof():
+        return [equal(n + m, m + n) for n in cases("n", (1, 2)) for m in cases("m", (3, 4))]
+
+    assert _registered(monkeypatch, proof, "test.nested").passed
+
+    def over_every():
+        return [holds(name > "", name) for name in every("example", ["a", "b"])]
+
+    assert _registered(monkeypatch, over_every, "test.every-loop").passed
+
+
+def test_a_comparison_takes_its_cases_and_needs_one_entry_per_case(monkeypatch):
+    def proof():
+        return close([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], rtol=1e-12, over=cases("n", [2, 3, 4]))
+
+    result = _registered(monkeypatch, proof, "test.over")
+    assert result.passed and result.scope == "n = 2, 3, 4"
+
+    def one_too_few():
+        return close([1.0, 2.0], [1.0, 2.0], rtol=1e-12, over=cases("n", [2, 3, 4]))
+
+    result = _registered(monkeypatch, one_too_few, "test.over-short")
+    assert not result.passed and "2 entries" in result.report() and "3 cases" in result.report()
+
+    def expected_too_long():
+        return below([1, 2, 3], [4, 5, 6, 7], over=cases("n", [2, 3, 4]))
+
+    assert not _registered(monkeypatch, expected_too_long, "test.over-long").passed
+    assert below([1, 2, 3], 4, over=cases("n", [2, 3, 4])).passed  # a single bound applies to every case
+    assert not holds([True, False], "each flag", over=cases("n", [1, 2])).passed
+    assert not equal(5, 5, over=cases("n", [5])).passed  # a single value is not one entry per case
+    with pytest.raises(ValueError):
+        equal([1], [1], over=cases("n", [1]), scope="typed beside it")
+
+
+def test_the_schur_mutant_now_fails_its_check(monkeypatch):
+    """tests/mutation-survivors.md: `data["n"][1:]` → `[2:]` made the box say 98 cases, 99 compared."""
+    import inspect
+    import textwrap
+
+    from snippets import q4b_schur
+
+    source = textwrap.dedent(inspect.getsource(q4b_schur._schur_halving))
+    proof = source[source.index("def _schur_halving"):]
+    assert proof.count('data["n"][1:]') == 1
+    namespace = dict(vars(q4b_schur))
+    exec(compile(proof.replace('data["n"][1:]', 'data["n"][2:]'), q4b_schur.__file__, "exec"), namespace)
+    assert _registered(monkeypatch, q4b_schur._schur_halving, "test.schur").passed
+    result = _registered(monkeypatch, namespace["_schur_halving"], "test.schur-mutant")
+    assert not result.passed and "98 cases" in result.report()
+
+
+def test_the_batch_size_table_is_simulated_again_at_every_row():
+    """The survivor `BATCH_SIZES[1:]` → `[2:]` skipped m = 2 silently: the rows simulated are the table's."""
+    result = run("q5c.batch-size-table")
+    [simulated] = [s for s in result.iterated if getattr(s, "name", "") == "m (independent simulation)"]
+    rows = [int(label.split()[0]) for label in values.computed("q5c.batch-sizes").column("batch size $m$")]
+    assert simulated.used == rows and len(rows) > 1

@@ -20,8 +20,14 @@ Scope (what a check covered):
   sympy assumptions); "exact constants" when there are none.
 - `every(what, items)` records "every example on the page (4: bowl, …)" from the list actually used.
 - `samples(count, what)` records "400,000 samples"; `sample_mean` and `frequency` record it themselves.
+- a vectorized comparison takes its cases with it: `close(a, b, rtol=…, over=cases("n", sizes))`
+  iterates them itself and fails unless each compared array (its first axis) has exactly one entry
+  per case; a single expected value or bound applies to every case.
 - any comparison takes `scope=` (one of the above, or a string built from the same iterable).
-A check's scope is the union over its outcomes and the `cases` it iterated.
+A check's scope is the union over its outcomes and the `cases` it iterated. A scope is recorded only
+by the comparison that covers it: a case of a `cases`/`every` loop during which the proof compared
+nothing (a bare `list(cases(...))` beside a comparison, a loop that only collects) fails the check,
+and so does a case iterated twice or a loop over nothing.
 
 Comparisons:
 - `equal(computed, expected)`: exact (integers, strings, tuples, rationals).
@@ -59,6 +65,8 @@ here through `values.computed(key)`; see that module.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import importlib
 import inspect
 import math
@@ -126,20 +134,44 @@ def describe_values(name: str, values: list) -> str:
     return f"{name} ∈ {{{shown}, …, {_plain(values[-1])}}} ({count} {plural})"
 
 
-class Cases(Scope):
-    """The values a proof iterates, recorded as they are yielded: `for n in cases("n", range(2, 11))`."""
+class _Iterated(Scope):
+    """A collection a proof iterates; it records the values yielded, and those during which the proof
+    compared nothing (a scope recorded beside, not by, the comparison that covers it)."""
+
+    def _source_items(self) -> Iterable:
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator:
+        _record(self)
+        self.used, self.idle = [], []
+        for item in self._source_items():
+            self.used.append(item)
+            before = _compared()
+            try:
+                yield item
+            finally:  # also when the loop breaks out here: this case's comparisons are done
+                if _compared() == before:
+                    self.idle.append(item)
+
+    def take(self) -> list:
+        """The values, iterated by one comparison that covers them all at once (`over=`)."""
+        _record(self)
+        self.used, self.idle = list(self._source_items()), []
+        return self.used
+
+
+class Cases(_Iterated):
+    """The values a proof iterates, recorded as they are yielded: `for n in cases("n", range(2, 11))`,
+    or taken whole by a vectorized comparison: `close(a, b, over=cases("n", sizes))`."""
 
     def __init__(self, name: str, values: Iterable) -> None:
         self.name = name
         self._source = values
         self.used: list = []
+        self.idle: list = []
 
-    def __iter__(self) -> Iterator:
-        _record(self)
-        self.used = []
-        for item in self._source:
-            self.used.append(item)
-            yield item
+    def _source_items(self) -> Iterable:
+        return self._source
 
     def text(self) -> str:
         return describe_values(self.name, self.used)
@@ -150,16 +182,17 @@ def cases(name: str, values: Iterable) -> Cases:
     return Cases(name, values)
 
 
-class Every(Scope):
+class Every(_Iterated):
     """A whole collection, named for what it is: "every example on the page (4: bowl, …)"."""
 
     def __init__(self, what: str, items: Iterable) -> None:
         self.what = what
         self.items = list(items)
+        self.used: list = []
+        self.idle: list = []
 
-    def __iter__(self) -> Iterator:
-        _record(self)
-        return iter(self.items)
+    def _source_items(self) -> Iterable:
+        return self.items
 
     def text(self) -> str:
         names = ", ".join(_plain(item) for item in self.items[:6])
@@ -250,6 +283,14 @@ def _record(scope: Scope) -> None:
         _RECORDING[-1].append(scope)
 
 
+# How many comparisons (outcomes) each of those checks has made so far.
+_COMPARED: list[int] = []
+
+
+def _compared() -> int:
+    return _COMPARED[-1] if _COMPARED else 0
+
+
 _RUNNING: list[str] = []
 
 
@@ -272,6 +313,10 @@ class Outcome:
     scope: object = ""  # a Scope or a text derived from the values used; "" when not stated
     false_alarm: float = 0.0  # statistical only: chance of failing when the claim is true
     deviation: float = math.nan  # statistical only: how many standard errors apart, as printed
+
+    def __post_init__(self) -> None:
+        if _COMPARED:  # a comparison ran: the cases now being iterated are covered by it
+            _COMPARED[-1] += 1
 
 
 class CheckFailed(AssertionError):
@@ -453,6 +498,7 @@ def run(check_id: str) -> Result:
     """Run a check once per process; a proof that raises counts as a failed outcome."""
     found = REGISTRY[check_id]
     _RECORDING.append([])
+    _COMPARED.append(0)
     _RUNNING.append(check_id)
     try:
         produced = found.prove()
@@ -461,6 +507,7 @@ def run(check_id: str) -> Result:
         outcomes = (Outcome("error", f"{type(error).__name__}: {error}", "n/a", False),)
     finally:
         iterated = tuple(_RECORDING.pop())
+        _COMPARED.pop()
         _RUNNING.pop()
     if not outcomes:
         outcomes = (Outcome("error", "the proof compared nothing", "n/a", False),)
@@ -470,6 +517,12 @@ def run(check_id: str) -> Result:
     # A case tried twice is a case missing from what the scope seems to cover (2, 2, 4 for 2, 3, 4).
     outcomes += tuple(Outcome("error", f"the proof iterated {scope.text()}: {', '.join(twice)} twice", "n/a",
                               False) for scope in iterated if (twice := _repeated_cases(scope)))
+    # A scope is the iteration of the comparison that covers it: cases iterated while nothing was
+    # compared (a bare `list(cases(...))` beside a vectorized comparison) are a scope claimed, not covered.
+    outcomes += tuple(Outcome("error", f"check {check_id} iterated {scope.text()} but compared nothing while "
+                              f"at {_listing(scope.idle[:3])}{', …' if len(scope.idle) > 3 else ''}: record "
+                              "a scope by the comparison that covers it (over=cases(...))", "n/a", False)
+                      for scope in iterated if isinstance(scope, _Iterated) and scope.idle)
     result = Result(found, outcomes, iterated)
     if not result.passed:
         _report_failed(result)
@@ -578,6 +631,52 @@ def _first_difference(computed, expected) -> str:
     return ""
 
 
+def _entries(value) -> int | None:
+    """How many per-case entries a compared value has (its first axis); None for a single value."""
+    if isinstance(value, sympy.MatrixBase):
+        return value.shape[0]
+    if isinstance(value, str | bytes):
+        return None
+    try:
+        return len(value)
+    except TypeError:
+        return None
+
+
+def _over_cases(per_case: int, *, own_scope: bool = False) -> Callable:
+    """Let a comparison take its cases with it: `close(a, b, rtol=…, over=cases("n", sizes))`.
+
+    The comparison iterates the cases itself (they are its scope), and each of its first `per_case`
+    arguments that is not a single value must hold exactly one entry per case (the first always), so
+    that the scope the box shows is the comparison's own iteration, not a list typed beside it.
+    """
+
+    def decorate(compare: Callable) -> Callable:
+        @functools.wraps(compare)
+        def compare_over(*args, over: _Iterated | None = None, **kwargs) -> Outcome:
+            if over is None:
+                return compare(*args, **kwargs)
+            if not isinstance(over, _Iterated):
+                raise TypeError("over= takes cases(...) or every(...)")
+            if kwargs.get("scope"):
+                raise ValueError("give over= or scope=, not both: the cases are the comparison's scope")
+            covered = over.take()
+            # The cases are recorded as the check's scope by take(); `identity` keeps its symbols too.
+            outcome = compare(*args, **kwargs) if own_scope else compare(*args, **kwargs, scope=over)
+            counts = [_entries(value) for value in args[:per_case]]
+            if counts[0] is not None and all(c is None or c == len(covered) for c in counts):
+                return outcome
+            found = " and ".join("a single value" if c is None else f"{c:,} entries" for c in counts)
+            return dataclasses.replace(outcome, passed=False, compared=(
+                f"{outcome.compared}; but {found} compared over {len(covered):,} cases, {over.text()} "
+                "(one entry per case required)"))
+
+        return compare_over
+
+    return decorate
+
+
+@_over_cases(2)
 def equal(computed, expected, what: str = "value", *, scope: object = "") -> Outcome:
     """Exact equality of integers, strings, tuples or exact rationals."""
     if isinstance(computed, np.ndarray) or isinstance(expected, np.ndarray):
@@ -593,6 +692,7 @@ def equal(computed, expected, what: str = "value", *, scope: object = "") -> Out
     return Outcome("exact", text, "exact", passed, scope)
 
 
+@_over_cases(2, own_scope=True)
 def identity(lhs, rhs, what: str = "identity", *, scope: object = None) -> Outcome:
     """A symbolic identity lhs = rhs, proved by sympy simplifying lhs − rhs to zero.
 
@@ -643,6 +743,7 @@ def _measured(value: float) -> str:
     return _plain(float(f"{float(value):.2g}")) if math.isfinite(float(value)) else _plain(value)
 
 
+@_over_cases(2)
 def close(
     computed, expected, *, rtol: float = 0.0, atol: float = 0.0, what: str = "value", scope: object = ""
 ) -> Outcome:
@@ -690,6 +791,11 @@ def _threshold(value, bound, relation: str, what: str, scope: object) -> Outcome
         "at_least": ("≥", np.greater_equal, np.min),
         "above": (">", np.greater, np.min),
     }[relation]
+    several = ""
+    if isinstance(value, list | tuple) and value and all(map(_is_exact_number, [*value, bound])):
+        # Exact numbers stay exact: their extreme is compared as it is, not as a float.
+        several = f"{'largest' if pick is np.max else 'smallest'} of {len(value)}: " if len(value) > 1 else ""
+        value = max(value) if pick is np.max else min(value)
     values = np.asarray(value, dtype=float) if not _is_exact_number(value) else None
     if values is not None and values.size == 0:
         return Outcome("numeric", f"{what}: nothing to compare", f"{symbol} {_plain(bound)}", False, scope)
@@ -702,7 +808,7 @@ def _threshold(value, bound, relation: str, what: str, scope: object) -> Outcome
     while not exact and digits < 17 and not _printed_agrees(a, b, test, passed=bool(test(extreme, bound))):
         digits += 3
         a, b = f"{float(extreme):.{digits}g}", f"{float(bound):.{digits}g}"
-    label = "" if values is None or values.size == 1 else (
+    label = several if values is None or values.size == 1 else (
         f"{'largest' if pick is np.max else 'smallest'} of {values.size}: ")
     if passed and not exact and pick is np.max and 0 < float(extreme) <= SMALL_MARGIN * float(bound):
         # Far below its bound a small measured value is round-off or truncation: its digits change
@@ -734,21 +840,25 @@ def _printed_agrees(a: str, b: str, test, *, passed: bool) -> bool:
         return a != b
 
 
+@_over_cases(2)
 def at_most(value, bound, what: str = "value", *, scope: object = "") -> Outcome:
     """value ≤ bound (for an array: its largest element), printed as "2e-10 ≤ 1e-07"."""
     return _threshold(value, bound, "at_most", what, scope)
 
 
+@_over_cases(2)
 def below(value, bound, what: str = "value", *, scope: object = "") -> Outcome:
     """value < bound, strictly (for an array: its largest element)."""
     return _threshold(value, bound, "below", what, scope)
 
 
+@_over_cases(2)
 def at_least(value, bound, what: str = "value", *, scope: object = "") -> Outcome:
     """value ≥ bound (for an array: its smallest element)."""
     return _threshold(value, bound, "at_least", what, scope)
 
 
+@_over_cases(2)
 def above(value, bound, what: str = "value", *, scope: object = "") -> Outcome:
     """value > bound, strictly (for an array: its smallest element)."""
     return _threshold(value, bound, "above", what, scope)
@@ -960,6 +1070,7 @@ def apart(first, second, *, k: float = 4.0, what: str = "means", unit: str = "sa
     )
 
 
+@_over_cases(1)
 def at_every(flags, what: str, *, unit: str = "steps", count: int | None = None,
              scope: object = "") -> Outcome:
     """A property that holds at every one of several places (steps, pairs, inputs).
@@ -979,6 +1090,7 @@ def at_every(flags, what: str, *, unit: str = "steps", count: int | None = None,
     return Outcome("exact" if count is not None else "numeric", text, "exact", bool(passed), scope)
 
 
+@_over_cases(2)
 def refuted(candidate, reference, *, rtol: float, what: str = "candidate", scope: object = "") -> Outcome:
     """A wrong formula is refuted: its normwise relative error ‖candidate − reference‖∞ / ‖reference‖∞
     is above `rtol`. Only the error's order of magnitude is printed: a wrong value's digits are no result."""
@@ -996,6 +1108,7 @@ def refuted(candidate, reference, *, rtol: float, what: str = "candidate", scope
     return Outcome("numeric", text, f"> {rtol:g}", error > rtol, scope)
 
 
+@_over_cases(1)
 def holds(condition: bool, what: str, kind: str = "numeric", tolerance: str = "exact", *,
           scope: object = "") -> Outcome:
     """A property that holds or not, with no threshold (e.g. "the loss decreases at every step").
@@ -1003,4 +1116,6 @@ def holds(condition: bool, what: str, kind: str = "numeric", tolerance: str = "e
     Where a threshold exists, use at_most/at_least/below/above: they print it from the value used.
     `tolerance=` free text is accepted only so that older proofs still run.
     """
+    if isinstance(condition, list | tuple | np.ndarray):  # one flag per case (over=): all must hold
+        condition = len(condition) > 0 and bool(np.all(np.asarray(condition, dtype=bool)))
     return Outcome(kind, what, tolerance, bool(condition), scope)
