@@ -302,21 +302,60 @@ READING_PROBE = """() => {
   return out;
 }"""
 
-# A proof page: its module's source as the code block shows it, whether Pygments coloured it, and
-# the line anchors the check boxes link to.
+# A proof page: its module's source as the code block shows it, whether Pygments coloured it, the
+# line anchors the check boxes link to, and the line numbers (drawn by the stylesheet, not text).
 PROOF_PROBE = """() => {
   const article = document.querySelector("article");
-  const code = article.querySelector(".highlight td.code pre code")
-    || article.querySelector(".highlight pre code");
+  const code = article.querySelector(".highlight pre code");
   const ids = new Set([...document.querySelectorAll("[id]")].map(e => e.id));
   const links = [...article.querySelectorAll("a[href^='#']")].map(a => decodeURIComponent(a.hash.slice(1)));
   const colours = code ? [...code.querySelectorAll("span[class]")].map(s => getComputedStyle(s).color) : [];
+  // What a reader copies: the code block selected as a whole.
+  let copied = null;
+  if (code) {
+    const range = document.createRange();
+    range.selectNodeContents(code);
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+    copied = getSelection().toString();
+    getSelection().removeAllRanges();
+  }
+  const numbers = code ? [...code.querySelectorAll("[data-linenos]")].map(e => {
+    const drawn = getComputedStyle(e, "::before");
+    return {text: drawn.content, selectable: drawn.userSelect !== "none"};
+  }) : [];
   return {
     source: code ? code.textContent : null,
+    copied,
+    tables: article.querySelectorAll(".highlight table").length,
+    numbers,
     colours: new Set(colours).size,
     anchors: [...ids].filter(id => /^__codelineno-0-\\d+$/.test(id)).sort(),
     broken: links.filter(id => !ids.has(id)),
   };
+}"""
+
+# Where a link to a line of a proof page lands: each line the page links to, each proof's named
+# anchor and the last line, followed as a reader's click would (the fragment navigation scrolls), then measured against
+# the sticky header and the window. The page is scrolled back to its top afterwards.
+LANDING_PROBE = """() => {
+  const article = document.querySelector("article");
+  const header = document.querySelector(".md-header").getBoundingClientRect().bottom;
+  const linked = [...article.querySelectorAll("a[href^='#']")].map(a => decodeURIComponent(a.hash.slice(1)));
+  // Each proof's named anchor, and the last line (which the window cannot bring up to the top).
+  const named = [...article.querySelectorAll("a[id^='proof-']")].map(a => a.id);
+  const lines = article.querySelectorAll("a[id^='__codelineno-0-']");
+  if (lines.length) named.push(lines[lines.length - 1].id);
+  const landed = [...new Set([...linked, ...named])]
+    .filter(id => /^(__codelineno-0-\\d+|proof-.+)$/.test(id))
+    .map(id => {
+      location.hash = id;
+      const box = document.getElementById(id).getBoundingClientRect();
+      return {id, top: box.top, bottom: box.bottom, header, window: innerHeight};
+    });
+  history.replaceState(null, "", location.pathname);
+  scrollTo(0, 0);
+  return landed;
 }"""
 
 # A figure's SVG holds thousands of paths that axe would walk for minutes in total; to axe only the
@@ -498,6 +537,7 @@ def _inspect(browser, base: str, page: str) -> Inspection:
         step("math", lambda: shown.evaluate(MATH_PROBE))
         if page in PROOFS:
             step("proof", lambda: shown.evaluate(PROOF_PROBE))
+            step("proof-landing", lambda: shown.evaluate(LANDING_PROBE))
         step("reading-desktop", lambda: shown.evaluate(READING_PROBE))
         step("tab-focus", lambda: _tab_focus_ring(shown))
         step("figures", lambda: shown.evaluate(FIGURE_PROBE))
@@ -542,6 +582,7 @@ def _glance(browser, base: str, page: str) -> Inspection:
     try:
         shown = visit.open(wait_until="networkidle")
         found["proof"] = shown.evaluate(PROOF_PROBE)
+        found["proof-landing"] = shown.evaluate(LANDING_PROBE)
     except Exception as error:  # noqa: BLE001 (every test of this page reports it)
         found["proof"] = error
     finally:
@@ -608,6 +649,31 @@ def test_proof_page_shows_its_module_highlighted_with_line_anchors(inspected, pa
     lines = len(source.rstrip("\n").splitlines())
     assert proof["anchors"] == sorted(f"__codelineno-0-{n}" for n in range(1, lines + 1)), "line anchors"
     assert proof["broken"] == [], f"links to no element of the page: {proof['broken']}"
+
+
+@pytest.mark.parametrize("page", PROOFS)
+def test_proof_page_numbers_its_lines_without_a_table_or_copied_numbers(inspected, page):
+    """Every line numbered, in order, by the stylesheet (a ::before that cannot be selected), so a
+    reader who copies the code gets the module as its file holds it; and no table: a line-number
+    column beside the code is a second layout of the whole file."""
+    proof = inspected(page)["proof"]
+    source = _module(page).read_text(encoding="utf-8").rstrip("\n")
+    assert proof["tables"] == 0, "the source is laid out as a table"
+    shown = [re.fullmatch(r'"\s*(\d+)\s*"', n["text"]) for n in proof["numbers"]]
+    assert all(shown), f"a line number is not drawn: {proof['numbers'][:3]}"
+    assert [int(m[1]) for m in shown] == list(range(1, len(source.splitlines()) + 1)), "line numbers"
+    assert not [n for n in proof["numbers"] if n["selectable"]], "line numbers can be selected"
+    assert proof["copied"].rstrip("\n") == source, "copying the code block does not give the module"
+
+
+@pytest.mark.parametrize("page", PROOFS)
+def test_proof_page_links_land_on_their_line_below_the_header(inspected, page):
+    """A link to a line (from the page's list of statements, or a check box's link to a proof's
+    named anchor) shows that line on screen, not under the sticky header."""
+    landed = inspected(page)["proof-landing"]
+    assert landed, "nothing to land on"
+    hidden = [d for d in landed if d["top"] < d["header"] - 1 or d["bottom"] > d["window"] + 1]
+    assert hidden == [], f"links that land off screen or under the header: {hidden[:3]}"
 
 
 # Text a reader should never see: TeX that KaTeX did not render.

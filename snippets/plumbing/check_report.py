@@ -103,13 +103,18 @@ def highlighted_source(source: str) -> str:
     anchor on every line (`line_anchor(n)`), so a box can link to the line of its proof.
 
     The line numbers are text, not links to their own line: at one line every 16 px on a phone,
-    links would be touch targets too close together (WCAG 2.5.8, Lighthouse's target-size)."""
+    links would be touch targets too close together (WCAG 2.5.8, Lighthouse's target-size).
+    They are drawn by the stylesheet (pymdownx-inline: `data-linenos`, shown by a ::before), so
+    they are neither selected nor copied with the code, and the source is one <pre>, not a table.
+    No per-line <span> wraps (line_spans): on them Material turns the code into a grid of one item
+    per line and, at start-up, lays every line of the page out again (about 1 s of blocking on a
+    throttled phone for a 270-line module, in Lighthouse's trace)."""
     import markdown
     from pymdownx.highlight import Highlight
 
     highlighter = Highlight(
-        markdown.Markdown(), linenums=True, linenums_style="table", line_anchors="__codelineno",
-        line_spans="__span",
+        markdown.Markdown(), linenums=True, linenums_style="pymdownx-inline",
+        line_anchors="__codelineno",
     )
     highlighted = highlighter.highlight(source, "python", linestart=1, code_block_count=0)
     # The anchors' obsolete name="…" beside their id makes them invalid HTML (Nu checker).
