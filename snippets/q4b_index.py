@@ -71,7 +71,7 @@ def index_peak_coin() -> float:
 @check(
     "q4b.index-distribution",
     statement="The exact index law (n = 10) sums to 1, is symmetric, starts at P_10, and matches the sampled "
-    "frequency of every index expected at least 20 times in 100,000 matrices",
+    f"frequency of every index expected at least {POOL_BELOW} times in {SAMPLES:,} matrices",
 )
 def _index_distribution():
     exact = np.array(index_distribution(INDEX_SIZE))

@@ -89,3 +89,17 @@ def test_the_running_figure_check_fails_for_a_band_of_the_wrong_width(monkeypatc
 def test_the_recursion_band_by_hand():
     centre, sd = figures.band_by_recursion(0.0, 2.0, 9.0 / 8)
     assert centre[1] == pytest.approx(0.2) and sd[1] == pytest.approx(0.1 * np.sqrt(9 / 8))
+
+
+def test_the_small_batch_figure_check_covers_the_mean_curve_at_every_drawn_m(monkeypatch):
+    """The band is tested from m = 4 on only; the mean curve must still be checked at m = 1 and 2."""
+    right = figures.small_batch_curves()
+    assert all(o.passed for o in figures.small_batch_figure_matches_an_independent_run())
+    assert right["m"][:2].tolist() == [1, 2]
+    for row in (0, 1):  # m = 1 and m = 2
+        wrong_mean = right["mean"].copy()
+        wrong_mean[row] += 0.05
+        moved = FigureData(m=right["m"], low=right["low"], high=right["high"], mean=wrong_mean,
+                           inference=right["inference"])
+        monkeypatch.setattr(figures, "computed", lambda key, data=moved: data)
+        assert not all(o.passed for o in figures.small_batch_figure_matches_an_independent_run())
