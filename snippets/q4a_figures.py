@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import sympy as sp
+from matplotlib import colors as mcolors
 
 from snippets.plumbing.checks import check, close, equal, every
-from snippets.plumbing.drawn import draws
+from snippets.plumbing.drawn import count, draws, ends, holds, read, starts, told, values
 from snippets.plumbing.figures import figure_html, new_figure
 from snippets.plumbing.values import FigureData, computed, shown, value
 from snippets.q4a_calculus import along, quadratic_model, t
@@ -72,7 +73,13 @@ def model_curves() -> FigureData:
 
 def quadratic_model_plot():
     """The figure: (a) the bowl and its models, (b) the two singular examples, (c) the quotients."""
+    return _quadratic_model_drawing()[0]
+
+
+def _quadratic_model_drawing():
+    """The figure and its artists, by what they draw."""
     data = shown("q4a.model-curves")
+    artists = {}
     ts = data["t"]
     fig, (top, middle, bottom) = new_figure(WIDTH, 7.4, nrows=3)
     for direction, name, colour in (("v1", "v₁ (λ₁ = 1)", "C0"), ("v2", "v₂ (λ₂ = 3)", "C1")):
@@ -81,6 +88,7 @@ def quadratic_model_plot():
                              label=f"f along {name}" if kind == "f" else None)
             # Dashed is the quadratic model, as the caption says.
             draws(line, data, x="t", y=f"bowl {direction} {kind}", dashed=kind == "model")
+            artists[f"bowl {direction} {kind}"] = line
     top.plot([], [], color="C5", linestyle="--", label="quadratic models")
     top.set(title="(a) bowl x² + xy + y² + y⁴", ylabel="f(xₚ + tv) − f(xₚ)", ylim=(-0.1, 2.3))
     top.legend(fontsize=TEXT, loc="upper center")
@@ -88,9 +96,11 @@ def quadratic_model_plot():
     for key, colour, name in (("x2y4", "C2", "x² + y⁴"), ("x2y3", "C3", "x² + y³")):
         line, = middle.plot(ts, data[f"{key} e_y f"], color=colour, label=name)
         draws(line, data, x="t", y=f"{key} e_y f", dashed=False)
+        artists[f"{key} e_y f"] = line
     model, = middle.plot(ts, data["x2y4 e_y model"], color="C5", linestyle="--",
                          label="quadratic model of both")
     draws(model, data, x="t", y="x2y4 e_y model", dashed=True)
+    artists["common model"] = model
     middle.set(title="(b) both along the y-axis (λ = 0)", ylabel="f(tv) − f(0)", ylim=(-1.1, 1.1))
     middle.legend(fontsize=TEXT, loc="lower right")
 
@@ -102,28 +112,67 @@ def quadratic_model_plot():
         limit, = bottom.plot([0], data[f"{key} {direction} limit"], marker="o", color=colour,
                              markerfacecolor="none", linestyle="none")
         draws(limit, data, x=lambda _: [0.0], y=f"{key} {direction} limit", marker="o")  # "circles mark"
+        artists[f"{key} quotient"], artists[f"{key} limit"] = quotient, limit
     bottom.set(title="(c) the quotient (f(xₚ + tv) − f(xₚ)) / t²", xlabel="t", ylim=(-1.1, 1.75))
     bottom.legend(fontsize=TEXT, loc="upper center", ncols=3, handlelength=1.2, columnspacing=0.8)
     for panel in (top, middle, bottom):
         panel.set_xticks([-1, -0.5, 0, 0.5, 1])
-    return fig
+    artists["panels"] = [top, middle, bottom]
+    return fig, artists
+
+
+def _touch_and_separate(f, model) -> bool:
+    """f and its model differ least at the samples nearest t = 0 (by under 10⁻³) and more with |t|."""
+    t, gap = values(f, "x"), np.abs(values(f, "y") - values(model, "y"))
+    by_distance = gap[np.argsort(np.abs(t), kind="stable")]
+    return bool(by_distance[:2].max() < 1e-3 and np.all(np.diff(by_distance[::2]) >= 0))
+
+
+def _equals(line, of_t) -> bool:
+    """The drawn curve is the function of t, to rounding."""
+    return bool(np.allclose(values(line, "y"), of_t(values(line, "x")), rtol=1e-12, atol=1e-15))
+
+
+def _one_place(markers) -> float:
+    """The one x at which all the markers are drawn."""
+    (x,) = {float(x) for marker in markers for x in values(marker, "x")}
+    return x
 
 
 def quadratic_model_figure(label: str = "fig-q4a-quadratic-model") -> str:
     """f along a direction against its quadratic model, and the quotient whose limit is ½vᵀHv."""
+    fig, drawn = _quadratic_model_drawing()
+    limits = [drawn[f"{key} limit"] for key in ("bowl", "x2y4", "x2y3")]
     return figure_html(
-        quadratic_model_plot(),
+        fig,
         label=label,
         title="Functions along a direction compared with their quadratic Taylor models",
-        description=(
-            f"Three panels over t from {T_SAMPLES[0]:g} to {T_SAMPLES[-1]:g}. "
-            "(a) For the bowl x^2 + xy + y^2 + y^4 along its two Hessian "
-            "eigenvectors, the function (solid) and its quadratic model lambda t^2 / 2 (dashed) touch at "
-            "t = 0 and separate slowly. (b) Along e_y, x^2 + y^4 equals t^4 and x^2 + y^3 equals t^3, "
-            "while their common quadratic model is identically 0. (c) The quotient "
-            "(f(x_p + t v) - f(x_p)) / t^2: for the bowl along v1 it tends to 1/2; for x^2 + y^4 it "
-            "equals t^2, positive for every t other than 0 but with limit 0; for x^2 + y^3 it equals t "
-            "and changes sign. Circles at t = 0 mark the limits."
+        description=told(
+            "{panels:Word} panels over t from {t_from:g} to {t_to:g}. (a) For the bowl x^2 + xy + y^2 + y^4 "
+            "along its two Hessian eigenvectors, the function (solid) and its quadratic model lambda t^2 / 2 "
+            "(dashed) {touch}. (b) Along e_y, {powers}, while their common quadratic model {zero}. (c) The "
+            "quotient (f(x_p + t v) - f(x_p)) / t^2: for the bowl along v1 it tends to {bowl:frac}; for "
+            "x^2 + y^4 it {square} but with limit {x2y4:frac}; for x^2 + y^3 it {linear}. Circles at "
+            "t = {circles:g} mark the limits.",
+            panels=count(drawn["panels"], "panels"),
+            t_from=starts(drawn["bowl v1 f"], "x"), t_to=ends(drawn["bowl v1 f"], "x"),
+            touch=holds("touch at t = 0 and separate slowly", lambda: all(
+                _touch_and_separate(drawn[f"bowl {v} f"], drawn[f"bowl {v} model"]) for v in ("v1", "v2")),
+                *(drawn[f"bowl {v} {k}"] for v in ("v1", "v2") for k in ("f", "model"))),
+            powers=holds("x^2 + y^4 equals t^4 and x^2 + y^3 equals t^3",
+                         lambda: _equals(drawn["x2y4 e_y f"], lambda t: t**4)
+                         and _equals(drawn["x2y3 e_y f"], lambda t: t**3),
+                         drawn["x2y4 e_y f"], drawn["x2y3 e_y f"]),
+            zero=holds("is identically 0", lambda: bool(np.all(values(drawn["common model"], "y") == 0)),
+                       drawn["common model"]),
+            bowl=starts(drawn["bowl limit"], "y"), x2y4=starts(drawn["x2y4 limit"], "y"),
+            square=holds("equals t^2, positive for every t other than 0",
+                         lambda: _equals(drawn["x2y4 quotient"], lambda t: t**2)
+                         and bool(np.all(values(drawn["x2y4 quotient"], "y") > 0)), drawn["x2y4 quotient"]),
+            linear=holds("equals t and changes sign", lambda: _equals(drawn["x2y3 quotient"], lambda t: t)
+                         and np.ptp(np.sign(values(drawn["x2y3 quotient"], "y"))) == 2,
+                         drawn["x2y3 quotient"]),
+            circles=read("the t at which every circle is drawn", lambda: _one_place(limits), *limits),
         ),
         caption=(
             "(a) Near a non-singular minimum the quadratic model (dashed) follows f along every "
@@ -175,7 +224,13 @@ def landscape_heights() -> FigureData:
 
 def landscape_plot():
     """Surfaces (left) and contours (right), one row per function."""
+    return _landscape_drawing()[0]
+
+
+def _landscape_drawing():
+    """The figure and its artists: per function, its surface, contour set and marked point."""
     data = shown("q4a.landscape-heights")
+    artists = {}
     fig, axes = new_figure(WIDTH, 7.6, nrows=3, ncols=2)
     titles = {"bowl": "x² + xy + y² + y⁴:\nH positive definite",
               "x2y4": "x² + y⁴: H = diag(2, 0),\nstrict minimum",
@@ -210,26 +265,96 @@ def landscape_plot():
               colour=lambda d, k=key: POINT_COLOURS[bool(d[f"{k} is a minimum"])])
         contours.set(aspect="equal", xticks=[-1, 0, 1], yticks=[-1, 0, 1], title=titles[key])
         contours.title.set_fontsize(TEXT)
-    return fig
+        artists[key] = {"surface": drawn_surface, "contours": lines, "point": point}
+    return fig, artists
+
+
+def _path_at(contours, level: float) -> np.ndarray:
+    """The vertices of the contour drawn at `level`."""
+    (index,) = np.flatnonzero(np.asarray(contours.levels) == level)
+    return np.asarray(contours.get_paths()[index].vertices, float)
+
+
+def _closed_around_origin(vertices: np.ndarray) -> bool:
+    """One closed loop whose vertices lie on every side of the origin."""
+    return bool(np.allclose(vertices[0], vertices[-1]) and (vertices.min(axis=0) < 0).all()
+                and (vertices.max(axis=0) > 0).all())
+
+
+def _tilted_ellipse(contours, level: float) -> bool:
+    """The contour at `level` is closed around the origin, with axes tilted off x and y (correlated)."""
+    vertices = _path_at(contours, level)
+    return _closed_around_origin(vertices) and abs(np.corrcoef(vertices.T)[0, 1]) > 0.1
+
+
+def _stretched_in_y(contours, level: float) -> bool:
+    """The contour at `level` is closed around the origin and reaches farther in y than in x."""
+    vertices = _path_at(contours, level)
+    return _closed_around_origin(vertices) and bool(np.ptp(vertices[:, 1]) > np.ptp(vertices[:, 0]))
+
+
+def _negative_below_the_cusp(contours, point) -> bool:
+    """Every negative level is drawn where y < 0, the zero level passes through the marked point, and
+    the point is drawn in the colour of a critical point that is no minimum."""
+    negative = [level for level in contours.levels if level < 0]
+    below = all((_path_at(contours, level)[:, 1] < 0).all() for level in negative)
+    zero = _path_at(contours, 0.0)
+    at_point = np.hypot(*(zero - [values(point, "x")[0], values(point, "y")[0]]).T).min() < 1e-2
+    return bool(negative) and below and bool(at_point) and mcolors.same_color(
+        point.get_color(), POINT_COLOURS[False])
+
+
+def _one_value(numbers) -> float:
+    """The one number all of `numbers` are."""
+    (number,) = {float(n) for n in numbers}
+    return number
+
+
+def _same_positive_levels(contour_sets) -> list[float]:
+    (levels,) = {tuple(float(lv) for lv in cs.levels if lv > 0) for cs in contour_sets}
+    return list(levels)
+
+
+def _dashed_negative(contours) -> bool:
+    return all(bool(dashes) == (level < 0) for level, (_, dashes) in
+               zip(contours.levels, contours.get_linestyles(), strict=True))
 
 
 def landscape_figure(label: str = "fig-q4a-landscapes") -> str:
     """Surfaces and contours of a non-singular minimum, x² + y⁴ and x² + y³."""
-    positive = ", ".join(f"{lv:g}" for lv in LEVELS if lv > 0)
-    negative = ", ".join(f"{lv:g}" for lv in LEVELS if lv < 0)
-    side = landscape_heights()["fine"][0][0]  # the grid's x values
+    fig, drawn = _landscape_drawing()
+    surfaces = [drawn[key]["surface"] for key in LANDSCAPE_KEYS]
+    bowl, flat, cusp = (drawn[key]["contours"] for key in LANDSCAPE_KEYS)
+    small = min(level for level in bowl.levels if level not in LABELLED_LEVELS)  # a line not cut by a label
     return figure_html(
-        landscape_plot(),
+        fig,
         label=label,
         title="Surfaces and contour lines of three functions with a critical point at the origin",
-        description=(
-            f"One row per function: a surface over the square from {side[0]:g} to {side[-1]:g} in x and y, "
-            "and beside it contour "
-            f"lines at levels {positive} (and, for x^2 + y^3, also the purple level 0 and the dashed "
-            f"negative levels {negative}). Top, x^2 + xy + y^2 + y^4: a bowl whose small contours are tilted "
-            "ellipses. Middle, x^2 + y^4: a bowl that is flat along the y axis, its small contours stretched "
-            "in y but still closed around the origin. Bottom, x^2 + y^3: the zero level has a cusp at the "
-            "origin and the function is negative below it, so the origin is not a minimum."
+        description=told(
+            "One row per function: a surface over the {square} from {low:g} to {high:g} in x and y, and "
+            "beside it contour lines at levels {positive:g} (and, for x^2 + y^3, also the {purple_zero} "
+            "negative levels {negative:g}). Top, x^2 + xy + y^2 + y^4: a bowl whose small contours are "
+            "{tilted}. Middle, x^2 + y^4: a bowl that is flat along the y axis, its small contours {closed}. "
+            "Bottom, x^2 + y^3: {cusp}, so the origin is not a minimum.",
+            square=holds("square", lambda: all(
+                np.ptp(values(a, "x")) == np.ptp(values(a, "y")) for a in surfaces), *surfaces),
+            low=read("the smallest x and y of the surfaces", lambda: _one_value(
+                values(a, c).min() for a in surfaces for c in "xy"), *surfaces),
+            high=read("the largest x and y of the surfaces", lambda: _one_value(
+                values(a, c).max() for a in surfaces for c in "xy"), *surfaces),
+            positive=read("the positive levels, the same in every row", lambda: _same_positive_levels(
+                [bowl, flat, cusp]), bowl, flat, cusp),
+            purple_zero=holds("purple level 0 and the dashed", lambda: 0.0 in cusp.levels
+                              and mcolors.same_color(cusp.get_edgecolor()[list(cusp.levels).index(0.0)], "C4")
+                              and _dashed_negative(cusp), cusp),
+            negative=read("the negative levels of x^2 + y^3", lambda: [lv for lv in cusp.levels if lv < 0],
+                          cusp),
+            tilted=holds("tilted ellipses", lambda: _tilted_ellipse(bowl, small), bowl),
+            closed=holds("stretched in y but still closed around the origin",
+                         lambda: _stretched_in_y(flat, small) and not _tilted_ellipse(flat, small), flat),
+            cusp=holds("the zero level has a cusp at the origin and the function is negative below it",
+                       lambda: _negative_below_the_cusp(cusp, drawn["x2y3"]["point"]), cusp,
+                       drawn["x2y3"]["point"]),
         ),
         caption=(
             "Top: a non-singular minimum looks like its quadratic model, a bowl with elliptical contours. "

@@ -10,7 +10,18 @@ import numpy as np
 import sympy as sp
 
 from snippets.plumbing.checks import above, at_least, cases, check, equal
-from snippets.plumbing.drawn import draws
+from snippets.plumbing.drawn import (
+    count,
+    draws,
+    holds,
+    leftmost_x,
+    parameter,
+    rightmost_x,
+    told,
+    values,
+    y_at_largest_x,
+    y_at_smallest_x,
+)
 from snippets.plumbing.figures import INK, figure_html, new_figure
 from snippets.plumbing.values import FigureData, computed, scientific, shown, value
 from snippets.q4c_model import COLOURS, PAGE, TEXT, WIDTH
@@ -242,10 +253,19 @@ def the_escape_figure_draws_the_ceiling():
     ]
 
 
+def _steps_scale_inversely(circles) -> bool:
+    """The drawn ratios span a factor 100, and for each pair q > r the count at the smallest ε grows
+    by q/r within a factor 3/2 ("about": ln(1 + q)/ln(1 + r) is q/r only for small q)."""
+    last = {q: values(c, "y")[np.argmin(values(c, "x"))] for q, c in circles.items()}
+    return np.isclose(max(last) / min(last), 100) and all(
+        2 / 3 <= (last[r] / last[q]) / (q / r) <= 3 / 2 for q in last for r in last if q > r)
+
+
 def escape_figure(label: str = "fig-q4c-escape-steps") -> str:
     """Figure: steps to escape against ε, one panel per curvature ratio; a log ε axis shows k ∝ ln(1/ε)."""
     data = shown("q4c.escape-curves")
     fig, panels = new_figure(WIDTH, 6.6, nrows=len(FIGURE_RATIOS), sharex=True)
+    circles = {}
     for panel, q, colour in zip(panels, FIGURE_RATIOS, COLOURS, strict=False):
         formula, = panel.plot(data["dense"], data[f"formula {q:g}"], linewidth=1.4, color=colour)
         draws(formula, data, x="dense", y=f"formula {q:g}")
@@ -259,6 +279,7 @@ def escape_figure(label: str = "fig-q4c-escape-steps") -> str:
             color=colour,
         )
         draws(simulated, data, x="eps", y=f"simulated {q:g}")
+        circles[q] = simulated
         panel.set_ylim(0, 1.12 * data[f"formula {q:g}"].max())
         panel.set_title(f"|λ₋|/λ_max = {q:g}", fontsize=TEXT, loc="left")
         panel.set_ylabel("steps")
@@ -279,21 +300,31 @@ def escape_figure(label: str = "fig-q4c-escape-steps") -> str:
     panels[-1].invert_xaxis()
     for panel in panels:
         panel.minorticks_off()
-    spans = "; ".join(
-        f"for ratio {q:g} from {data[f'simulated {q:g}'][0]} to {data[f'simulated {q:g}'][-1]}"
-        for q in FIGURE_RATIOS
-    )
+    ratios = list(circles)
+    # Left to right the axis runs from the largest ε to the smallest (inverted).
+    spans = {f"{name}{i}": reader(circles[q]) for i, q in enumerate(ratios)
+             for name, reader in (("first", y_at_largest_x), ("last", y_at_smallest_x))}
     return figure_html(
         fig,
         label=label,
         title="Steps to escape a saddle against the starting offset",
-        description=(
-            "Three panels, one per ratio |λ₋|/λ_max, sharing a logarithmic axis of the starting offset "
-            f"ε, decreasing from {FIGURE_EPSILONS[-1]:.2g} to {FIGURE_EPSILONS[0]:.0e} left to right, with "
-            "the number of gradient descent steps on a linear axis, for η = 1/λ_max: in each a straight "
-            "staircase, the formula, with the simulation as circles on it. The count rises "
-            f"{spans}: a hundred times weaker negative curvature costs about a hundred times more steps, "
-            "while a smaller offset costs only logarithmically more."
+        description=told(
+            "{panels:Word} panels, one per ratio |λ₋|/λ_max, sharing a {log} axis of the starting offset "
+            "ε, {decreasing} from {left:.2g} to {right:.0e} left to right, with the number of gradient "
+            "descent steps on a linear axis, for η = 1/λ_max: in each a straight staircase, the formula, "
+            "with the simulation as circles on it. The count rises "
+            + "; ".join(f"for ratio {{ratio{i}:g}} from {{first{i}:g}} to {{last{i}:g}}"
+                        for i in range(len(ratios)))
+            + ": {weaker}, while a smaller offset costs only logarithmically more.",
+            panels=count(panels, "panels"),
+            log=holds("logarithmic", lambda: panels[-1].get_xscale() == "log", panels[-1]),
+            decreasing=holds("decreasing", lambda: panels[-1].xaxis_inverted(), panels[-1]),
+            left=leftmost_x(circles[ratios[0]]),
+            right=rightmost_x(circles[ratios[0]]),
+            **{f"ratio{i}": parameter("curvature ratio", q) for i, q in enumerate(ratios)},
+            **spans,
+            weaker=holds("a hundred times weaker negative curvature costs about a hundred times more steps",
+                         lambda: _steps_scale_inversely(circles), *circles.values()),
         ),
         caption=(
             "Steps to escape, the first k with |y₋⁽ᵏ⁾| ≥ 1 from |y₋⁽⁰⁾| = ε, with η = 1/λ_max. Circles: "

@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import mpmath as mp
 import numpy as np
 import sympy as sp
 
 from snippets.plumbing.checks import below, check, close, equal, every
-from snippets.plumbing.drawn import decorative, draws
+from snippets.plumbing.drawn import (
+    count,
+    decorative,
+    draws,
+    ends,
+    first_x_where,
+    holds,
+    last_x_where,
+    parameter,
+    read,
+    starts,
+    told,
+    values,
+)
 from snippets.plumbing.figures import INK, figure_html, new_figure
 from snippets.plumbing.values import FigureData, computed, scientific, shown, value
 from snippets.q4c_model import COLOURS, PAGE, TEXT, WIDTH, gradient_descent, quartic_gradient, quartic_loss
@@ -198,21 +212,27 @@ def the_plateau_figure_draws_the_runs():
     ]
 
 
+def _stays_once_in(inside: np.ndarray) -> bool:
+    """Once inside (some point is), every later point is inside too."""
+    return bool(inside.any() and inside[np.argmax(inside):].all())
+
+
 def plateau_figure(label: str = "fig-q4c-plateau") -> str:
     """Figure: loss and gradient norm against iteration on the quartic, from three starts."""
     data = shown("q4c.plateau-curves")
     fig, (top, bottom) = new_figure(WIDTH, 6.0, nrows=2, sharex=True)
     labels = {1e-2: "from (1, 10⁻²)", 1e-6: "from (1, 10⁻⁶)", 0.0: "from (1, 0): on the stable manifold"}
+    drawn_lines = {}
     for eps, colour in zip(PLATEAU_EPSILONS, COLOURS, strict=False):
         for panel, name in ((top, f"loss {eps:g}"), (bottom, f"gradient {eps:g}")):
             line, = panel.plot(data[name], label=labels[eps] if panel is top else None, color=colour)
             draws(line, data, x=lambda d, name=name: np.arange(len(d[name])), y=name)
+            drawn_lines[name] = line
     k = int(data["stop k"][0])
-    grads, loss = data[f"gradient {EPS_NEAR:g}"], data[f"loss {EPS_NEAR:g}"]
-    on_plateau = np.flatnonzero(np.abs(loss) < PLATEAU_BAND)
-    dip = plateau_dip(grads)
+    grads = data[f"gradient {EPS_NEAR:g}"]
     for name, style in (("saddle value", ":"), ("minimum value", "--")):
-        draws(top.axhline(data[name][0], color=INK, linewidth=0.8, linestyle=style), data, y=name)
+        drawn_lines[name] = top.axhline(data[name][0], color=INK, linewidth=0.8, linestyle=style)
+        draws(drawn_lines[name], data, y=name)
     for name, text in (("saddle value", "saddle value f(p) = 0"), ("minimum value", "minimum value −1/4")):
         note = top.annotate(
             text,
@@ -251,25 +271,61 @@ def plateau_figure(label: str = "fig-q4c-plateau") -> str:
     top.set(ylabel="loss f(x⁽ᵏ⁾)")
     bottom.set(yscale="log", ylabel="‖∇f(x⁽ᵏ⁾)‖", xlabel="iteration k", ylim=(1e-12, 3))
     top.legend(fontsize=TEXT, loc="center right", bbox_to_anchor=(1.0, 0.6))
-    fast = PLATEAU_EPSILONS[0]
-    minimum = round(float(data[f"loss {fast:g}"][-1]), 9)  # q4c.plateau: it is −1/4
-    fast_done = int(np.argmax(data[f"loss {fast:g}"] < minimum + PLATEAU_BAND))
-    start_loss = float(data[f"loss {fast:g}"][0])
+    fast, near, none = PLATEAU_EPSILONS
+    fast_loss, near_loss, none_loss = (drawn_lines[f"loss {eps:g}"] for eps in PLATEAU_EPSILONS)
+    near_gradient, none_gradient = drawn_lines[f"gradient {near:g}"], drawn_lines[f"gradient {none:g}"]
+    saddle, minimum = drawn_lines["saddle value"], drawn_lines["minimum value"]
+
+    def level(line) -> float:
+        return values(line, "y")[0]
+
+    def within_band(of) -> Callable[[np.ndarray], np.ndarray]:
+        return lambda y: np.abs(y - level(of)) < PLATEAU_BAND
+
+    def dip() -> int:  # the gradient norm's first local minimum, as drawn
+        return plateau_dip(values(near_gradient, "y"))
+
     return figure_html(
         fig,
         label=label,
         title="Loss and gradient norm of gradient descent passing a saddle",
-        description=(
-            f"Two panels sharing the iteration axis from 0 to {PLATEAU_STEPS}, for gradient descent "
-            f"with step size {PLATEAU_ETA:g} on (x² − y²)/2 + y⁴/4 from (1, ε). Top: the loss. From "
-            f"ε = {fast:g} it falls from {start_loss:g} to within {PLATEAU_BAND:g} of the minimum "
-            f"{minimum:g} by "
-            f"iteration {fast_done}. From ε = {EPS_NEAR:g} it falls to 0, the saddle's value, stays within "
-            f"{PLATEAU_BAND:g} of it from iteration {on_plateau[0]} to {on_plateau[-1]}, then drops to "
-            f"{minimum:g}. From ε = 0 it falls to 0 and stays there. Bottom, logarithmic: the gradient norm. "
-            f"For ε = {EPS_NEAR:g} it falls below the stopping tolerance {STOP_TOLERANCE:g} at iteration {k} "
-            f"(marked), bottoms out at {grads[dip]:.0e} at iteration {dip}, and rises to "
-            f"{grads[dip:].max():.2f} before the final descent; for ε = 0 it keeps falling."
+        description=told(
+            "{panels:Word} panels sharing the iteration axis from {first_k:g} to {last_k:g}, for gradient "
+            "descent with step size {eta:g} on (x² − y²)/2 + y⁴/4 from ({x0:g}, ε). Top: the loss. From "
+            "ε = {fast:g} it falls from {start_loss:g} to within {band:g} of the minimum {minimum:g} by "
+            "iteration {fast_done:g}. From ε = {near:g} it falls to {saddle:g}, the saddle's value, stays "
+            "within {band:g} of it from iteration {plateau_from:g} to {plateau_to:g}, then {drops} "
+            "{minimum:g}. From ε = {none:g} it falls to {saddle:g} and {stays}. Bottom, {log}: the gradient "
+            "norm. For ε = {near:g} it falls below the stopping tolerance {tolerance:g} at iteration "
+            "{stop:g} (marked), bottoms out at {dip_y:.0e} at iteration {dip_x:g}, and rises to "
+            "{rise:.2f} before the final descent; for ε = {none:g} it {keeps_falling}.",
+            panels=count([top, bottom], "panels"),
+            first_k=starts(fast_loss, "x"), last_k=ends(fast_loss, "x"),
+            eta=parameter("step size", PLATEAU_ETA), x0=parameter("start's x", PLATEAU_START_X),
+            fast=parameter("larger offset", fast), near=parameter("small offset", near),
+            none=parameter("offset on the stable manifold", none), band=parameter("band", PLATEAU_BAND),
+            start_loss=starts(fast_loss, "y"), minimum=starts(minimum, "y"), saddle=starts(saddle, "y"),
+            fast_done=first_x_where(fast_loss, "the loss is within the band of the minimum",
+                                    within_band(minimum)),
+            plateau_from=first_x_where(near_loss, "the loss is within the band of the saddle's value",
+                                       within_band(saddle)),
+            plateau_to=last_x_where(near_loss, "the loss is within the band of the saddle's value",
+                                    within_band(saddle)),
+            drops=holds("drops to", lambda: within_band(minimum)(values(near_loss, "y")[-1:]).all(),
+                        near_loss, minimum),
+            stays=holds("stays there", lambda: _stays_once_in(within_band(saddle)(values(none_loss, "y"))),
+                        none_loss, saddle),
+            log=holds("logarithmic", lambda: bottom.get_yscale() == "log", bottom),
+            tolerance=starts(tolerance, "y"),
+            stop=starts(stop, "x"),
+            dip_x=read("the iteration of the gradient norm's first local minimum", lambda: values(
+                near_gradient, "x")[dip()], near_gradient),
+            dip_y=read("the gradient norm's first local minimum", lambda: values(near_gradient, "y")[dip()],
+                       near_gradient),
+            rise=read("the highest gradient norm after its first local minimum",
+                      lambda: values(near_gradient, "y")[dip():].max(), near_gradient),
+            keeps_falling=holds("keeps falling", lambda: (np.diff(values(none_gradient, "y")) < 0).all(),
+                                none_gradient),
         ),
         caption=(
             f"Gradient descent (η = {PLATEAU_ETA:g}) on (x² − y²)/2 + y⁴/4, whose saddle at the origin "

@@ -6,7 +6,18 @@ import numpy as np
 import sympy as sp
 
 from snippets.plumbing.checks import at_least, at_most, check, close, equal, every
-from snippets.plumbing.drawn import draws
+from snippets.plumbing.drawn import (
+    contour_levels,
+    count,
+    distinct_starts,
+    draws,
+    high_limit,
+    holds,
+    low_limit,
+    parameter,
+    told,
+    values,
+)
 from snippets.plumbing.figures import INK, figure_html, new_figure
 from snippets.plumbing.values import FigureData, computed, shown, value
 from snippets.q4c_model import (
@@ -147,6 +158,42 @@ def the_drawn_landscape_is_the_saddle(drawn) -> list:
     ]
 
 
+def _off_axis(lines) -> list:
+    """The drawn paths that start off the x-axis, by increasing offset."""
+    off = [line for line in lines if values(line, "y")[0] != 0]
+    return sorted(off, key=lambda line: abs(values(line, "y")[0]))
+
+
+def _dashed_exactly_below_zero(contours) -> bool:
+    """Every drawn level is dashed exactly when it is negative."""
+    return all(bool(dashes) == (level < 0) for level, (_, dashes) in
+               zip(contours.levels, contours.get_linestyles(), strict=True))
+
+
+def _runs_into_the_saddle(lines) -> bool:
+    """A drawn path starts on the x-axis, keeps y = 0 and ends at the origin (to the drawing's 10⁻³)."""
+    on_axis = [line for line in lines if values(line, "y")[0] == 0]
+    return bool(on_axis) and all(
+        np.all(values(line, "y") == 0) and abs(values(line, "x")[-1]) < 1e-3 for line in on_axis)
+
+
+def _starts_on_both_sides(lines) -> bool:
+    """The drawn paths off the axis start both above and below it, each at most a fifth of the view away."""
+    first = np.array([values(line, "y")[0] for line in _off_axis(lines)])
+    return bool((first > 0).any() and (first < 0).any() and (abs(first) <= 0.2 * 1.5).all())
+
+
+def _smaller_offset_stays_longer(lines) -> bool:
+    """By increasing offset, each path's closest approach to the saddle grows and its steps near it
+    (within distance 1/2) do not increase; each first comes closer than it started and leaves along y."""
+    paths = [np.hypot(values(line, "x"), values(line, "y")) for line in _off_axis(lines)]
+    closest = [distance.min() for distance in paths]
+    near = [int(np.count_nonzero(distance < 0.5)) for distance in paths]
+    leaves = all(abs(values(line, "y")[-1]) > abs(values(line, "x")[-1]) for line in _off_axis(lines))
+    approaches = all(distance.min() < distance[0] for distance in paths)
+    return leaves and approaches and closest == sorted(closest) and near == sorted(near, reverse=True)
+
+
 def trajectories_figure(label: str = "fig-q4c-trajectories") -> str:
     """Figure: contours of (x² − y²)/2 and gradient-descent paths from four starts."""
     paths = shown("q4c.trajectories")
@@ -162,6 +209,7 @@ def trajectories_figure(label: str = "fig-q4c-trajectories") -> str:
         "escapes sooner",
         "barely slows down",
     ]
+    lines = []
     for start, note, colour in zip(TRAJECTORY_STARTS, notes, COLOURS, strict=True):
         path = paths[start]
         line, = ax.plot(
@@ -175,6 +223,7 @@ def trajectories_figure(label: str = "fig-q4c-trajectories") -> str:
         )
         draws(line, paths, x=lambda d, s=start: d[s][:, 0], y=lambda d, s=start: d[s][:, 1],
               beyond_view="a path ends at its first step outside |y| ≤ 1.5, the axes' edge")
+        lines.append(line)
     saddle, = ax.plot([0], [0], marker="X", markersize=9, color=INK, linestyle="none",
                       label="saddle p = (0, 0)")
     draws(saddle, paths, x=lambda d: d["saddle"][:1], y=lambda d: d["saddle"][1:])
@@ -187,22 +236,29 @@ def trajectories_figure(label: str = "fig-q4c-trajectories") -> str:
     )
     ax.grid(False)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=2, fontsize=TEXT, handlelength=1.5)
-    levels = ", ".join(signed(v) for v in CONTOUR_LEVELS)
-    side = trajectories()["x"][0]
     return figure_html(
         fig,
         label=label,
         title="Gradient descent paths near the saddle of (x² − y²)/2",
-        description=(
-            f"Contour lines of f(x, y) = (x² − y²)/2 at levels {levels} on the square from {signed(side[0])} "
-            f"to {signed(side[-1])}, solid where f is positive and dashed where it is negative, with "
-            "gradient descent "
-            f"paths (step size {TRAJECTORY_ETA:g}) from {len(TRAJECTORY_STARTS)} starts at x = "
-            f"{' and '.join(sorted({signed(s[0]) for s in TRAJECTORY_STARTS}))}. The path that starts "
-            "at y = 0 runs along the x-axis straight into the saddle at the origin and stays there. "
-            "The paths that start slightly above or below the axis first approach the saddle, then "
-            "turn and leave along the y-axis; the smaller the offset, the closer they get to the "
-            "saddle and the longer they stay near it."
+        description=told(
+            "Contour lines of f(x, y) = (x² − y²)/2 at levels {levels:signed} on the {square} from "
+            "{low:signed} to {high:signed}, {styles}, with gradient descent paths (step size {eta:g}) "
+            "from {starts} starts at x = {xs:signed|and}. {on_axis}. The paths that start {sides} "
+            "first approach the saddle, then turn and leave along the y-axis; {closer}.",
+            levels=contour_levels(contours),
+            square=holds("square", lambda: sorted(ax.get_xlim()) == sorted(ax.get_ylim()), ax),
+            low=low_limit(ax, "x"),
+            high=high_limit(ax, "x"),
+            styles=holds("solid where f is positive and dashed where it is negative",
+                         lambda: _dashed_exactly_below_zero(contours), contours),
+            eta=parameter("step size", TRAJECTORY_ETA),
+            starts=count(lines, "gradient descent paths"),
+            xs=distinct_starts(lines, "x"),
+            on_axis=holds("The path that starts at y = 0 runs along the x-axis straight into the saddle "
+                          "at the origin and stays there", lambda: _runs_into_the_saddle(lines), *lines),
+            sides=holds("slightly above or below the axis", lambda: _starts_on_both_sides(lines), *lines),
+            closer=holds("the smaller the offset, the closer they get to the saddle and the longer they "
+                         "stay near it", lambda: _smaller_offset_stays_longer(lines), *lines),
         ),
         caption=(
             f"Gradient descent on f = (x² − y²)/2 with η = {TRAJECTORY_ETA:g}, one dot per step. "

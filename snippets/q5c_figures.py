@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from snippets.batchnorm import EPS, init_running_stats
+from snippets.batchnorm import EPS
 from snippets.plumbing.checks import cases, check, close, equal, frequency, mean_difference, sample_mean
-from snippets.plumbing.drawn import decorative, draws
+from snippets.plumbing.drawn import (
+    count,
+    decorative,
+    draws,
+    ends,
+    holds,
+    parameter,
+    read,
+    starts,
+    told,
+    values,
+)
 from snippets.plumbing.figures import figure_html, new_figure
 from snippets.plumbing.values import FigureData, computed, shown, value
 from snippets.q5c_drift import RECOMPUTE_BATCHES, recomputed_error, steady_lag, training_with_drift
@@ -39,12 +50,15 @@ BLUE, PURPLE, GREEN, GREY, ORANGE = "#3b8fd9", "#b26fce", "#2ca58d", "#8c8c8c", 
 # --- Figure: one input's training-mode output against the test batch size ------------------------
 
 
+BAND_PERCENTILES = (5, 95)  # the small-batch figure's band
+
+
 @value("q5c.small-batch-curves", statement="percentiles and mean of the output per test batch size")
 def small_batch_curves() -> FigureData:
     outputs = output_across_batch_mates()
     return FigureData(m=np.array(BATCH_SIZES),
-                      low=np.array([np.percentile(outputs[m], 5) for m in BATCH_SIZES]),
-                      high=np.array([np.percentile(outputs[m], 95) for m in BATCH_SIZES]),
+                      low=np.array([np.percentile(outputs[m], BAND_PERCENTILES[0]) for m in BATCH_SIZES]),
+                      high=np.array([np.percentile(outputs[m], BAND_PERCENTILES[1]) for m in BATCH_SIZES]),
                       mean=np.array([outputs[m].mean() for m in BATCH_SIZES]),
                       inference=np.array([inference_output_of_test_input()]))
 
@@ -83,13 +97,13 @@ def small_batch_figure(label: str) -> str:
     reference = float(data["inference"][0])
     fig, ax = new_figure(6.4, 3.3)
     band = ax.fill_between(data["m"], data["low"], data["high"], alpha=0.3, linewidth=0, color=BLUE,
-                           label="training mode: 5th to 95th percentile")
+                           label="training mode: {}th to {}th percentile".format(*BAND_PERCENTILES))
     draws(band, data, x="m", low="low", high="high")
     mean, = ax.plot(data["m"], data["mean"], marker="o", markersize=4, color=BLUE,
                     label="training mode: mean")
     draws(mean, data, x="m", y="mean")
-    draws(ax.axhline(reference, linestyle="--", linewidth=1.4, color=PURPLE, label="inference mode"),
-          data, y="inference")
+    inference = ax.axhline(reference, linestyle="--", linewidth=1.4, color=PURPLE, label="inference mode")
+    draws(inference, data, y="inference")
     training = ax.axvline(TRAINING_BATCH, linestyle=":", linewidth=1.2, color=GREY,
                           label="training batch size")
     decorative(training, "marks the training batch size, a parameter of the model")
@@ -103,21 +117,48 @@ def small_batch_figure(label: str) -> str:
     ax.set_ylabel(f"output for the input {TEST_INPUT:g}")
     ax.set_ylim(-1.1, 2.6)
     ax.legend(loc="lower right", fontsize=8)
-    band = zip(data["m"], data["high"] - data["low"], strict=True)
-    widths = ", ".join(f"{width:.2f} at m = {m}" for m, width in band)
-    last = len(data["m"]) - 1
+
+    def at_m(artist, coordinate: str, m: int) -> float:  # a drawn value at the drawn batch size m
+        (where,) = np.flatnonzero(values(artist, "x") == m)
+        return values(artist, coordinate)[where]
+
+    def width(m: int) -> float:
+        return at_m(band, "high", m) - at_m(band, "low", m)
+
+    sizes = values(mean, "x")
     return figure_html(
         fig, label=label,
         title="One input's training-mode output against the test batch size",
-        description=(
-            f"For a fixed standardized input {TEST_INPUT:g} placed among random batch-mates, the band from "
-            f"the 5th to the 95th percentile and the mean of the training-mode output over {DRAWS} batches "
-            f"of each size from {data['m'][0]} to {data['m'][last]}, on a logarithmic axis, against the "
-            "constant "
-            f"inference-mode output {reference:.2f} and a dotted line at the training batch size. A batch of "
-            f"one gives exactly 0. For a batch of two the outputs sit at plus or minus 1, mean "
-            f"{data['mean'][1]:.2f}. The band's width is {widths}; the mean rises towards the inference "
-            f"output, reaching {data['mean'][last]:.2f}."),
+        description=told(
+            "For a fixed standardized input {x:g} placed among random batch-mates, the band from the "
+            "{low_pct}th to the {high_pct}th percentile and the mean of the training-mode output over "
+            "{draws} batches of each size from {m_first:g} to {m_last:g}, on a {log} axis, against the "
+            "constant inference-mode output {reference:.2f} and a dotted line at the training batch size. "
+            "A batch of {m_first:word} {exactly} {at_one:g}. For a batch of {m_second:word} the outputs "
+            "{pm}, mean {mean_two:.2f}. The band's width is {widths}; the mean {rises} towards the "
+            "inference output, reaching {mean_last:.2f}.",
+            x=parameter("test input", TEST_INPUT),
+            low_pct=parameter("lower percentile", BAND_PERCENTILES[0]),
+            high_pct=parameter("upper percentile", BAND_PERCENTILES[1]),
+            draws=parameter("batches per size", DRAWS),
+            m_first=starts(mean, "x"), m_last=ends(mean, "x"),
+            log=holds("logarithmic", lambda: ax.get_xscale() == "log", ax),
+            reference=starts(inference, "y"),
+            exactly=holds("gives exactly", lambda: at_m(band, "low", sizes[0]) == at_m(band, "high", sizes[0])
+                          == at_m(mean, "y", sizes[0]), band, mean),
+            at_one=starts(mean, "y"),
+            m_second=read("the second batch size drawn", lambda: sorted(sizes)[1], mean),
+            pm=holds("sit at plus or minus 1", lambda: np.allclose(
+                [at_m(band, "low", sorted(sizes)[1]), at_m(band, "high", sorted(sizes)[1])], [-1, 1],
+                atol=0.01),
+                band),
+            mean_two=read("the mean at the second batch size", lambda: at_m(mean, "y", sorted(sizes)[1]),
+                          mean),
+            widths=read("the band's width at each batch size", lambda: [
+                f"{width(m):.2f} at m = {m:g}" for m in values(band, "x")], band),
+            rises=holds("rises", lambda: bool((np.diff(values(mean, "y")) > 0).all()), mean),
+            mean_last=ends(mean, "y"),
+        ),
         caption=(
             f"The same input, {TEST_INPUT:g} standard deviations above the mean, normalized with the "
             f"statistics of {DRAWS} random test batches of each size (the training batch size, "
@@ -181,21 +222,24 @@ def running_stats_figure(label: str) -> str:
     fig, axes = new_figure(6.6, 3.4, ncols=2)
     panels = ((axes[0], "mean", POP_MEAN, "running mean", r"population mean $\mu$"),
               (axes[1], "var", POP_VAR, "running variance", r"population variance $\sigma^2$"))
+    drawn = {}
     for ax, key, target, ylabel, target_label in panels:
         centre, sd = data[f"{key}_expected"], data[f"{key}_sd"]
         band = ax.fill_between(data["t"], centre - BAND_SDS * sd, centre + BAND_SDS * sd, alpha=0.25,
                                linewidth=0, color=BLUE, label=f"theory: mean ± {BAND_SDS:g} s.d.")
         draws(band, data, x="t", low=lambda d, k=key: d[f"{k}_expected"] - BAND_SDS * d[f"{k}_sd"],
               high=lambda d, k=key: d[f"{k}_expected"] + BAND_SDS * d[f"{k}_sd"])
+        singles = []
         for run in range(3):
             single, = ax.plot(data["t"], data[f"{key}_three"][:, run], linewidth=0.9, alpha=0.8, color=PURPLE,
                               label="three single runs" if run == 0 else None)
-            draws(single, data, x="t", y=lambda d, k=key, r=run: d[f"{k}_three"][:, r])
+            singles.append(draws(single, data, x="t", y=lambda d, k=key, r=run: d[f"{k}_three"][:, r]))
         mean, = ax.plot(data["t"], data[f"{key}_runs"], linewidth=2, color=GREEN,
                         label=f"mean of {RUNS} runs")
         draws(mean, data, x="t", y=f"{key}_runs")
-        decorative(ax.axhline(target, linestyle="--", linewidth=1.2, color=GREY, label=target_label),
-                   "the population value, a parameter the data are drawn with")
+        population = ax.axhline(target, linestyle="--", linewidth=1.2, color=GREY, label=target_label)
+        decorative(population, "the population value, a parameter the data are drawn with")
+        drawn[key] = {"band": band, "singles": singles, "mean": mean, "population": population}
         ax.set_xlabel("training step")
         ax.set_ylabel(ylabel)
     biased = axes[1].axhline(biased_target(), linestyle=":", linewidth=1.4, color=ORANGE,
@@ -203,17 +247,65 @@ def running_stats_figure(label: str) -> str:
     decorative(biased, "the stated formula (m − 1)σ²/m of the parameters, a reference level")
     for ax in axes:
         ax.legend(loc="lower right", fontsize=7)
+    mean, var = drawn["mean"], drawn["var"]
+
+    def level(line) -> float:
+        return values(line, "y")[0]
+
+    def settles(panel) -> bool:  # its mean of runs ends within the band's last half-width of the population
+        band = panel["band"]
+        half = (values(band, "high")[-1] - values(band, "low")[-1]) / 2
+        return abs(values(panel["mean"], "y")[-1] - level(panel["population"])) < half
+
+    def inside_and_fluctuating(panel) -> bool:  # over the second half, inside the band at least half the
+        band = panel["band"]                    # time, outside it at other times, on both sides of the centre
+        low, high = values(band, "low"), values(band, "high")
+        later = slice(len(low) // 2, None)
+        for single in panel["singles"]:
+            y = values(single, "y")[later]
+            inside = (low[later] <= y) & (y <= high[later])
+            centre = (low[later] + high[later]) / 2
+            if not (0.5 <= inside.mean() < 1 and (y > centre).any() and (y < centre).any()):
+                return False
+        return True
+
+    def follows_the_centre(panel) -> bool:  # within a fifth of the band's half-width of its centre
+        band = panel["band"]
+        centre = (values(band, "high") + values(band, "low")) / 2
+        half = (values(band, "high") - values(band, "low")) / 2
+        return bool((np.abs(values(panel["mean"], "y") - centre) <= half / 5 + 1e-12).all())
+
+    everything = [a for panel in drawn.values() for a in (panel["band"], panel["mean"], *panel["singles"])]
     return figure_html(
         fig, label=label,
         title="Running mean and running variance converging to the population values",
-        description=(
-            f"Two panels against the training step, 0 to {STEPS}. Left: the running mean starts at 0 and "
-            f"rises to the population mean {POP_MEAN:g}. Right: the running variance starts at "
-            f"{init_running_stats(1)[1][0]:g} and rises "
-            f"to the population variance {POP_VAR:g}, above the dotted level {biased_target():g} where an "
-            "average of biased batch variances would settle. Three single runs keep fluctuating around the "
-            f"population value inside a shaded band that is {2 * data['var_sd'][-1]:.2f} wide at the last "
-            f"step; the mean of {RUNS} runs follows the band's centre."),
+        description=told(
+            "{panels:Word} panels against the training step, {t_first:g} to {t_last:g}. Left: the running "
+            "mean starts at {mean_start:g} and {mean_rises} the population mean {pop_mean:g}. Right: the "
+            "running variance starts at {var_start:g} and {var_rises} the population variance {pop_var:g}, "
+            "{above} {biased:g} where an average of biased batch variances would settle. {singles:Word} "
+            "single runs {fluctuate} a shaded band that is {width:.2f} wide at the last step; the mean of "
+            "{runs} runs {follows}.",
+            panels=count(axes, "panels"),
+            t_first=starts(mean["mean"], "x"), t_last=ends(mean["mean"], "x"),
+            mean_start=starts(mean["mean"], "y"), var_start=starts(var["mean"], "y"),
+            mean_rises=holds("rises to", lambda: settles(mean), mean["mean"], mean["band"],
+                             mean["population"]),
+            var_rises=holds("rises to", lambda: settles(var), var["mean"], var["band"], var["population"]),
+            pop_mean=starts(mean["population"], "y"), pop_var=starts(var["population"], "y"),
+            above=holds("above the dotted level", lambda: level(var["population"]) > level(biased)
+                        and biased.get_linestyle() == ":", var["population"], biased),
+            biased=starts(biased, "y"),
+            singles=count(var["singles"], "single runs in each panel"),
+            fluctuate=holds("keep fluctuating around the population value inside",
+                            lambda: all(inside_and_fluctuating(panel) for panel in drawn.values()),
+                            *everything),
+            width=read("the band's width at the last step", lambda: values(var["band"], "high")[-1]
+                       - values(var["band"], "low")[-1], var["band"]),
+            runs=parameter("runs averaged", RUNS),
+            follows=holds("follows the band's centre",
+                          lambda: all(follows_the_centre(panel) for panel in drawn.values()), *everything),
+        ),
         caption=(
             f"Running statistics of one feature drawn from N({POP_MEAN:g}, {POP_VAR:g}), batches of {BATCH}, "
             f"momentum {MOMENTUM:g}. The shaded band is the exact mean ± {BAND_SDS:g} standard deviation of "
@@ -254,27 +346,49 @@ def drift_figure(label: str) -> str:
     predicted = ax.axhline(steady_lag(), color=GREY, linestyle="--", linewidth=1.4,
                            label="predicted lag (1 − α)d/α")
     decorative(predicted, "the stated closed form (1 − α)d/α of the parameters, a reference level")
+    lines = {}
     for name, style in (("one_run", {"color": PURPLE, "linewidth": 0.9, "alpha": 0.8, "label": "one run"}),
                         ("running", {"color": GREEN, "linewidth": 2, "label": "mean of runs"})):
         line, = ax.plot(data["t"], data["population"] - data[name], **style)
-        draws(line, data, x="t", y=lambda d, n=name: d["population"] - d[n])
+        lines[name] = draws(line, data, x="t", y=lambda d, n=name: d["population"] - d[n])
     diamond, = ax.plot([data["t"][-1]], [recomputed_gap], marker="D", markersize=7, color=ORANGE,
                        linestyle="none", label="recomputed with the final network")
     draws(diamond, marks, x="step", y="recomputed gap")
     ax.set_xlabel("training step")
     ax.set_ylabel("current mean − running mean")
     ax.legend(loc="lower center", fontsize=8, ncols=2)
-    last = len(data["t"]) - 1
-    gap = data["population"] - data["running"]
+    running, one_run = lines["running"], lines["one_run"]
+
+    def lag() -> float:
+        return values(predicted, "y")[0]
+
+    def levels_off() -> bool:  # rises, then its second half stays within 5 % of the predicted lag
+        y = values(running, "y")
+        return bool(y[-1] > y[0] and (np.abs(y[len(y) // 2:] - lag()) < 0.05 * lag()).all())
+
+    def fluctuates_around() -> bool:  # over the second half, the one run lies on both sides of the mean
+        y, centre = values(one_run, "y"), values(running, "y")
+        later = slice(len(y) // 2, None)
+        return bool((y[later] > centre[later]).any() and (y[later] < centre[later]).any())
+
     return figure_html(
         fig, label=label,
         title="Running mean lagging a drifting feature",
-        description=(
-            f"Against the training step, 0 to {data['t'][last]}: how far the running mean lies below the "
-            "feature's mean under the current weights. The mean over runs rises from "
-            f"{gap[0]:g} and levels off at the dashed predicted lag {steady_lag():.2f}, ending at "
-            f"{gap[last]:.3f}; one run fluctuates around it. At the last step a diamond at "
-            f"{recomputed_gap:.3f} marks the gap left after recomputing the mean with the final network."),
+        description=told(
+            "Against the training step, {t_first:g} to {t_last:g}: how far the running mean lies below the "
+            "feature's mean under the current weights. The mean over runs rises from {gap_first:g} and "
+            "{levels_off} {lag:.2f}, ending at {gap_last:.3f}; one run {fluctuates}. {at_last} a diamond "
+            "at {diamond:.3f} marks the gap left after recomputing the mean with the final network.",
+            t_first=starts(running, "x"), t_last=ends(running, "x"),
+            gap_first=starts(running, "y"), gap_last=ends(running, "y"),
+            levels_off=holds("levels off at the dashed predicted lag", lambda: levels_off()
+                             and predicted.get_linestyle() == "--", running, predicted),
+            lag=starts(predicted, "y"),
+            fluctuates=holds("fluctuates around it", fluctuates_around, one_run, running),
+            at_last=holds("At the last step", lambda: values(diamond, "x")[0] == values(running, "x")[-1],
+                          diamond, running),
+            diamond=starts(diamond, "y"),
+        ),
         caption=(
             "A feature whose mean rises by d per step during training. The running mean trails it by "
             f"(1 − α)d/α, so at the end it describes an older network; {RECOMPUTE_BATCHES} batches through "

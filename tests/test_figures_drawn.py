@@ -193,7 +193,10 @@ def test_the_failure_names_page_snippet_line_and_cause_first(monkeypatch):
     assert texts[0][0].endswith("a figure draws a Line2D that no registered, checked data accounts for")
     assert texts[0][1].strip() == f"at snippets/q4c_plateau.py:{line}"
     assert texts[0][2].strip() == "on docs/question-4/4c.md:391"
-    assert len(texts) == 2  # the tolerance line and its note
+    # The tolerance line and its note, and the description's reading of the unaccounted line.
+    assert len(texts) == 3
+    assert texts[2][0].endswith("a figure's description reads the first y of a drawn artist from an artist "
+                                "no account holds to checked data")
 
 
 def test_a_log_scale_that_cuts_off_read_back_bars_fails():
@@ -233,3 +236,197 @@ def test_a_registered_series_no_artist_draws_fails():
     assert [c for c in causes(fig, partial=False) if UNDRAWN in c] == [
         "the figure of q5c.running-curves draws none of its series 'mean_three', 'var_three'"
     ]
+
+
+# --- Descriptions are read from the drawing ---------------------------------------------------------
+
+
+def description_failures(monkeypatch, build) -> list[list[str]]:
+    """Build a figure on a page; the lines of each failure it reports (cause first)."""
+    from snippets.plumbing import failures, page_context
+
+    monkeypatch.setattr(page_context, "current", page_context.PageContext(src_uri="question-4/4c.md"))
+    monkeypatch.setattr(failures, "FAILURES", [])
+    with failures.at_line(7):
+        build()
+    return [f.text().splitlines() for f in failures.FAILURES]
+
+
+def line_of(function, text: str) -> str:
+    """`at snippets/<module>.py:<line>` of the one line of `function`'s source holding `text`."""
+    import inspect
+
+    source = inspect.getsource(function).splitlines()
+    (index,) = [i for i, written in enumerate(source) if text in written]
+    module = function.__module__.split(".")[-1]
+    return f"at snippets/{module}.py:{function.__code__.co_firstlineno + index}"
+
+
+def typing_in_the_template(monkeypatch, module, field: str, typed: str) -> None:
+    """The survivor's effect: the description states `typed` where it reads `field` (the old f-string)."""
+    real = drawn.told
+
+    def typed_told(template, **readings):
+        assert field in template, f"{field} is not read by {module.__name__}'s description"
+        return real(template.replace(field, typed), **readings)
+
+    monkeypatch.setattr(module, "told", typed_told)
+
+
+def test_the_four_survivor_figures_build_with_their_descriptions(monkeypatch):
+    from snippets import q4c_escape
+
+    builds = [lambda: q4c_stable_manifold.trajectories_figure(), lambda: q4c_escape.escape_figure(),
+              lambda: q4b_figures.probability_figure("fig-q4b-probability")]
+    for build in builds:
+        assert description_failures(monkeypatch, build) == []
+
+
+def test_the_square_s_far_side_typed_as_the_mutant_states_it_fails(monkeypatch):
+    """Survivor: side[1] for side[-1] said "on the square from −1.5 to −1.45"."""
+    typing_in_the_template(monkeypatch, q4c_stable_manifold, "{high:signed}", "−1.45")
+    (failure,) = description_failures(monkeypatch, q4c_stable_manifold.trajectories_figure)
+    assert failure[0].endswith("a figure's description types the result '1.45' instead of reading it "
+                               "from the drawing")
+    assert failure[1].strip() == line_of(q4c_stable_manifold.trajectories_figure, "description=told(")
+
+
+def test_the_square_is_read_from_the_axes_as_drawn(monkeypatch):
+    """The far side follows the drawing: axes cut to 1.45 are described as the square to 1.45."""
+    import re
+
+    real = q4c_stable_manifold.figure_html
+
+    def cut(fig, **kwargs):
+        fig.axes[0].set(xlim=(-1.5, 1.45), ylim=(-1.5, 1.45))
+        return real(fig, **kwargs)
+
+    monkeypatch.setattr(q4c_stable_manifold, "figure_html", cut)
+    html = []
+    failures_ = description_failures(monkeypatch,
+                                     lambda: html.append(q4c_stable_manifold.trajectories_figure()))
+    assert "on the square from −1.5 to 1.45," in re.search(r"<desc[^>]*>([^<]*)", html[0])[1]
+    assert [f for f in failures_ if "description" in f[0]] == []
+
+
+def test_the_offsets_range_typed_as_the_mutant_states_it_fails(monkeypatch):
+    """Survivor: FIGURE_EPSILONS[-0] for [-1] said "decreasing from 1e-09 to 1e-09"."""
+    from snippets import q4c_escape
+
+    typing_in_the_template(monkeypatch, q4c_escape, "{left:.2g}", "1e-09")
+    (failure,) = description_failures(monkeypatch, q4c_escape.escape_figure)
+    assert "types the result '1e-09'" in failure[0]
+    assert failure[1].strip() == line_of(q4c_escape.escape_figure, "description=told(")
+
+
+def test_an_offset_axis_not_drawn_decreasing_fails_the_description(monkeypatch):
+    from snippets import q4c_escape
+
+    real = q4c_escape.figure_html
+
+    def uninverted(fig, **kwargs):
+        fig.axes[-1].invert_xaxis()  # back to increasing left to right
+        return real(fig, **kwargs)
+
+    monkeypatch.setattr(q4c_escape, "figure_html", uninverted)
+    (failure,) = description_failures(monkeypatch, q4c_escape.escape_figure)
+    assert failure[0].endswith("a figure's description says 'decreasing', but the drawing does not show it "
+                               "(the predicate of 'decreasing' is false)")
+    assert failure[1].strip() == line_of(q4c_escape.escape_figure, 'decreasing=holds("decreasing"')
+
+
+def test_the_coin_line_s_end_typed_as_the_mutant_states_it_fails(monkeypatch):
+    """Survivor: 3.0 ** -n for 2.0 ** -n said "ending near 2 × 10⁻⁵" of a line drawn to 2⁻¹⁰."""
+    typing_in_the_template(monkeypatch, q4b_figures, "{coin_end:sci1}", "2 × 10⁻⁵")
+    (failure, power) = description_failures(monkeypatch, lambda: q4b_figures.probability_figure("fig-x"))
+    assert "types the result '2'" in failure[0] and "types the result '10'" in power[0]
+    assert failure[1].strip() == line_of(q4b_figures.probability_figure, "description=told(")
+
+
+def test_the_coin_line_s_end_is_read_from_the_drawn_line(monkeypatch):
+    import re
+
+    real = q4b_figures.probability_plot
+
+    def shorter():
+        fig = real()
+        coin = drawn.labelled(fig.axes[0], r"coin flips $2^{-n}$")
+        coin.set_data(coin.get_xdata()[:100], coin.get_ydata()[:100])  # now ends near n = 5.5
+        return fig
+
+    monkeypatch.setattr(q4b_figures, "probability_plot", shorter)
+    html = []
+    description_failures(monkeypatch, lambda: html.append(q4b_figures.probability_figure("fig-x")))
+    text = re.search(r"<desc[^>]*>([^<]*)", html[0])[1]
+    assert "ending near 2 × 10⁻²." in text  # 2^-5.52 = 0.0219
+
+
+def test_a_start_moved_above_the_axis_fails_the_both_sides_statement(monkeypatch):
+    """Survivor: the third start −0.05 → +0.05 left "slightly above or below the axis" with none below."""
+    from snippets.plumbing import values
+
+    starts = [(x, +0.05 if y == -0.05 else y) for x, y in q4c_stable_manifold.TRAJECTORY_STARTS]
+    assert starts != q4c_stable_manifold.TRAJECTORY_STARTS
+    monkeypatch.setattr(q4c_stable_manifold, "TRAJECTORY_STARTS", starts)
+    values._computed_once.cache_clear()  # the figure's data, recomputed from the mutated starts
+    try:
+        found = description_failures(monkeypatch, q4c_stable_manifold.trajectories_figure)
+    finally:
+        values._computed_once.cache_clear()
+    (failure,) = [f for f in found if "description" in f[0]]
+    assert failure[0].endswith("a figure's description says 'slightly above or below the axis', but the "
+                               "drawing does not show it (the predicate of 'slightly above or below the "
+                               "axis' is false)")
+    assert failure[1].strip() == line_of(q4c_stable_manifold.trajectories_figure, 'sides=holds(')
+
+
+def test_a_result_typed_in_a_description_fails():
+    fig, ax = new_figure()
+    line = drawn.decorative(ax.plot([0.0, 1.0], [0.0, 3.0])[0], "a test line")
+    text, found = drawn.told("A line rising to 3 at x = {x:g}.", x=drawn.ends(line, "x")).render(fig)
+    assert [cause for cause, _, _ in found] == [
+        "a figure's description types the result '3' instead of reading it from the drawing"]
+    assert text == "A line rising to 3 at x = 1."
+
+
+@pytest.mark.parametrize("typed", ["peaks at 0.25", "within 1e-6", "5th percentile", "to 10⁻³",
+                                   "tends to 1/2", "at t = 0", "from −1.5"])
+def test_numerals_that_state_results_are_not_notation(typed):
+    assert drawn.typed_numerals(typed)
+
+
+@pytest.mark.parametrize("formula", ["x^2 + xy + y^2 + y^4", "2^n − 2", "theta = ln 3/4", "ln 2 / n",
+                                     "(x² − y²)/2 + y⁴/4", "lambda t^2 / 2", "like 1/h", "2^-n",
+                                     "η = 1/λ_max"])
+def test_numerals_in_formulas_are_notation(formula):
+    assert drawn.typed_numerals(formula) == []
+
+
+def test_a_false_statement_fails_and_a_true_one_is_shown():
+    fig, ax = new_figure()
+    line = drawn.decorative(ax.plot([0.0, 1.0], [0.0, 3.0])[0], "a test line")
+    rising = drawn.holds("rises", lambda: drawn.values(line, "y")[-1] > drawn.values(line, "y")[0], line)
+    falling = drawn.holds("falls", lambda: drawn.values(line, "y")[-1] < drawn.values(line, "y")[0], line)
+    text, found = drawn.told("The line {a} and {b}.", a=rising, b=falling).render(fig)
+    assert text == "The line rises and falls."
+    assert [cause for cause, _, _ in found] == [
+        "a figure's description says 'falls', but the drawing does not show it (the predicate of 'falls' "
+        "is false)"]
+
+
+def test_a_reading_of_an_unaccounted_artist_or_another_figure_fails():
+    fig, ax = new_figure()
+    other, other_ax = new_figure()
+    unaccounted, = ax.plot([0.0, 1.0], [0.0, 1.0])
+    elsewhere = drawn.decorative(other_ax.plot([0.0, 1.0])[0], "a test line")
+    told = drawn.told("{a:g} {b:g}", a=drawn.ends(unaccounted, "y"), b=drawn.ends(elsewhere, "y"))
+    _, found = told.render(fig)
+    assert [cause for cause, _, _ in found] == [
+        "a figure's description reads the last y of a drawn artist from an artist no account holds to "
+        "checked data",
+        "a figure's description reads the last y of a drawn artist from an artist of another figure"]
+
+
+def test_a_typed_value_is_not_a_reading():
+    with pytest.raises(TypeError):
+        drawn.told("ends at {y}", y=0.5)

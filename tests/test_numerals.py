@@ -53,7 +53,6 @@ NOT_A_CLAIM: list[tuple[str, str, str]] = [
     ("snippets/q5a_figure.py", "off by order 1", "an order of magnitude, not a number the code computes"),
     ("snippets/q5c_figures.py", "of ±1", "the exact limit ±1 of a normalized pair, derived on 5a"),
     ("snippets/q5c_figures.py", "plus or minus 1", "the exact limit ±1 of a normalized pair, derived on 5a"),
-    ("snippets/q4b_figures.py", "starts at ln 2 at", "−ln P₁ = ln 2 exactly (P₁ = 1/2), a closed form"),
     ("question-5/5c.md", "its default $\\alpha = 0.1$", "PyTorch's documented default, cited"),
     ("question-5/5c.md", "PyTorch's momentum (default 0.1)", "PyTorch's documented default, cited"),
     ("question-5/5c.md", "(default 0.99) weights the old value", "Keras's documented default, cited"),

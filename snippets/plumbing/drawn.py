@@ -18,12 +18,34 @@ that draws nothing (a legend proxy, an empty text) needs no account. Whatever a 
 account and read back from the drawn artist. A figure that draws anything unaccounted for, or
 something that differs from its account, fails the build, naming the snippet line that drew it;
 so does registered data with a series that no account reads (a loop that drew none of its runs).
+
+A figure's description (the SVG <desc>, its alt text) is told from the same drawing:
+
+    description=told("Paths (step size {eta:g}) from {n} starts on the {square} from {low:signed} ...",
+                     eta=parameter("step size", ETA), n=count(lines, "paths"), low=low_limit(ax, "x"),
+                     square=holds("square", lambda: ax.get_xlim() == ax.get_ylim(), ax), ...)
+
+Each {name} is a reading, taken when the figure is saved, after the audit above has held the artists
+to checked data: from an accounted artist as drawn (starts, ends, lowest, highest, x_of_highest,
+y_at_largest_x, first_x_where, contour_levels, count, or read(what, ...) for a quantity derived from
+values()), from the axes (low_limit, high_limit, leftmost_x), or a declared parameter of the code
+(parameter). A qualitative statement is holds(phrase, predicate, *artists): its phrase is shown only
+where the predicate, computed from the drawn data, is true, and a false one fails the build. Readers
+are named for what they read (the last y, the leftmost x on a possibly inverted axis), never an index,
+so a description cannot pick the wrong element of a list and still read well. The template's own text
+may hold numerals only as formula notation (x^2 + y^4, 2^n − 2, ln 3/4, 1/h: an exponent, a base, a
+coefficient, a logarithm's argument); any other numeral, a number written as a power (10⁻⁵) included,
+is a result typed instead of read and fails the build, as a plain-string description with one does.
+Why one mechanism: the readings go through the same accounts, so what the description states is what
+the audit has already compared with registered, checked data; the description adds no second source.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -480,3 +502,330 @@ def audit(fig) -> bool:
     for cause, site, details in found:
         failures.report(cause, source=site, details=details, kind="figure")
     return not found
+
+
+# --- The description, read from the drawing (see the module docstring) ----------------------------
+
+NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+FIELD = "◊"  # a reading's place in the template, for the context of the text around it
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ⁿ²³¹"
+FORMULA_TOKEN = re.compile(rf"^[^\W\d]$|[)^_{SUPERSCRIPTS}]")  # a variable, or a formula's part
+
+
+def _notation(text: str, start: int, end: int) -> bool:
+    """Whether the numeral at text[start:end] is formula notation: an exponent, a base, a coefficient."""
+    before, after = text[:start], text[end:]
+    if re.match(r"\^[-−]?\d|[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]", after) or re.search(r"\d\^[({]?[-−]?$", before):
+        return False  # a number written as a power (10⁻⁵, 10^-5) is a result, not a formula's base
+    if re.search(r"[\^_][({]?$", before) or re.match(rf"\^|[{SUPERSCRIPTS}]", after):
+        return True  # y^4, x_1, 2^n, 2⁻ⁿ
+    if re.search(r"\bln $", before) or re.search(r"\bln \d+\s?/\s?$", before):
+        return True  # ln 2, ln 3/4
+    if re.match(r"\s?/\s?(?:[^\W\d]|\()", after):
+        return True  # 1/h, 1/λ_max, 1/(1 + t)
+    operand = re.search(r"(\S+)(?:\s?/\s?| [−+×*-] )$", before)
+    return bool(operand and FORMULA_TOKEN.search(operand[1]))  # (x² − y²)/2, t^2 / 2, 2^n − 2
+
+
+def typed_numerals(template: str) -> list[str]:
+    """The numerals the template's own text states that are not formula notation (results typed)."""
+    from string import Formatter
+
+    text = "".join(literal + (FIELD if field is not None else "") for literal, field, _, _ in
+                   Formatter().parse(template))
+    return [m[0] for m in NUMBER.finditer(text) if not _notation(text, m.start(), m.end())]
+
+
+class Reading:
+    """One number or phrase of a description, read from the figure when it is saved."""
+
+    def __init__(self, what: str, read: Callable[[], object], artists=()) -> None:
+        self.what, self.read, self.artists, self.site = what, read, tuple(artists), _creation_site()
+
+
+NUMBER_WORDS = dict(enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                                "nine", "ten"]))
+
+
+class Shown:
+    """A read value as the description writes it: `{v:.2g}`, `{v:signed}`, `{v:sci3}`, `{v:frac}` (1/2),
+    `{v:word}` (three),
+    `{v:Word}` (Three); a list joined by
+    commas, or by "and" with the suffix `|and` (`{v:signed|and}`)."""
+
+    def __init__(self, value) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        from snippets.plumbing.values import scientific
+
+        def one(v) -> str:
+            if isinstance(v, str):
+                return v
+            if spec in ("word", "Word") and v in NUMBER_WORDS:
+                return NUMBER_WORDS[v].capitalize() if spec == "Word" else NUMBER_WORDS[v]
+            if spec == "signed":
+                return f"{v:g}".replace("-", "−")
+            if spec == "frac":
+                return str(Fraction(float(v)).limit_denominator(10**6))
+            if re.fullmatch(r"sci\d", spec):
+                return scientific(float(v), int(spec[3:]))
+            return format(v, spec)
+
+        spec, joined = spec.removesuffix("|and"), " and " if spec.endswith("|and") else ", "
+        if isinstance(self.value, (list, tuple, np.ndarray)):
+            return joined.join(one(v) for v in self.value)
+        return one(self.value)
+
+
+class Told:
+    """A description: a template whose numbers and statements are readings of the drawn figure."""
+
+    def __init__(self, template: str, readings: dict[str, Reading], site: str) -> None:
+        self.template, self.readings, self.site = template, readings, site
+
+    def render(self, fig) -> tuple[str, list[tuple[str, str, str]]]:
+        """The description's text, and (cause, snippet line, details) for what the drawing does not show."""
+        found = [(f"a figure's description types the result {n!r} instead of reading it from the drawing",
+                  self.site, "read it with a reader of snippets/plumbing/drawn.py (ends, levels, "
+                  "parameter, ...)") for n in typed_numerals(self.template)]
+        shown = {}
+        for name, reading in self.readings.items():
+            stray = [a for a in reading.artists if _figure_of(a) is not fig]
+            unaccounted = [a for a in reading.artists if hasattr(a, "get_children") and not
+                           isinstance(a, _AxesBase) and getattr(a, ACCOUNT, None) is None]
+            if stray or unaccounted:
+                found.append((f"a figure's description reads {reading.what} from an artist "
+                              f"{'of another figure' if stray else 'no account holds to checked data'}",
+                              reading.site, ""))
+                shown[name] = Shown("?")
+                continue
+            try:
+                value = reading.read()
+            except Exception as error:  # noqa: BLE001 (reported as the description's failure)
+                found.append((f"a figure's description cannot read {reading.what}: {error}",
+                              reading.site, ""))
+                value = "?"
+            if isinstance(reading, Statement) and value is not True:
+                found.append((f"a figure's description says {reading.phrase!r}, but the drawing does not "
+                              f"show it ({reading.what} is false)", reading.site, ""))
+            shown[name] = Shown(reading.phrase if isinstance(reading, Statement) else value)
+        missing = sorted(set(_fields(self.template)) - set(shown))
+        for name in missing:
+            found.append((f"a figure's description names {{{name}}}, which no reading fills", self.site, ""))
+            shown[name] = Shown("?")
+        return self.template.format(**shown), found
+
+
+class Statement(Reading):
+    """A qualitative statement: its phrase is shown only when its predicate holds on the drawing."""
+
+    def __init__(self, phrase: str, predicate: Callable[[], bool], artists=()) -> None:
+        super().__init__(f"the predicate of {phrase!r}", lambda: bool(predicate()), artists)
+        self.phrase = phrase
+
+
+def _fields(template: str) -> list[str]:
+    from string import Formatter
+
+    return [field for _, field, _, _ in Formatter().parse(template) if field is not None]
+
+
+def _figure_of(artist):
+    if isinstance(artist, Container):
+        artist = artist.get_children()[0]
+    return artist.get_figure(root=True)
+
+
+def told(template: str, **readings: Reading) -> Told:
+    """A figure description: `template` with each {name} filled by its reading when the figure is saved."""
+    for name, reading in readings.items():
+        if not isinstance(reading, Reading):
+            raise TypeError(f"told(): {name}= is a {type(reading).__name__}; a description states "
+                            "readings of the drawing (ends, levels, parameter, holds, ...), not typed values")
+    return Told(template, readings, _creation_site())
+
+
+def describe(fig, description) -> str:
+    """The text of a description (a Told, or a plain string held to the same numeral rule); its failures."""
+    told_ = description if isinstance(description, Told) else Told(description, {}, _creation_site())
+    text, found = told_.render(fig)
+    for cause, site, details in found:
+        failures.report(cause, source=site, details=details, kind="figure")
+    return text
+
+
+# Readers. Each is named for what it reads; coordinates are "x", "y" (or "height" for bars).
+
+
+def labelled(ax, label: str):
+    """The artist (a line or a container such as error bars or bars) with this legend label."""
+    found = [a for a in list(ax.lines) + list(ax.containers) if a.get_label() == label]
+    if len(found) != 1:
+        raise LookupError(f"{len(found)} artists are labelled {label!r}")
+    return found[0]
+
+
+def values(artist, coordinate: str) -> np.ndarray:
+    """What `artist` draws along `coordinate`, in data units (for predicates of holds()): "x" and "y" of
+    a line or markers, "height" of bars, "low" and "high" of error bars and of a band (at each x)."""
+    if isinstance(artist, BarContainer):
+        drawn = {"x": [p.get_x() + p.get_width() / 2 for p in artist.patches],
+                 "height": [p.get_height() for p in artist.patches]}
+    elif isinstance(artist, ErrorbarContainer):
+        segments = artist.lines[2][0].get_segments()
+        drawn = {**_line_coordinates(artist.lines[0]), "low": [s[0][1] for s in segments],
+                 "high": [s[1][1] for s in segments]}
+    elif type(artist).__name__ == "Poly3DCollection":
+        faces = np.asarray(artist._faces, float)  # the surface's quadrilaterals, in data units
+        drawn = {"x": faces[..., 0].ravel(), "y": faces[..., 1].ravel(), "z": faces[..., 2].ravel()}
+    elif isinstance(artist, PolyCollection) and not isinstance(artist, PathCollection):  # a band
+        vertices = np.concatenate([np.asarray(p.vertices, float) for p in artist.get_paths()])
+        x = np.unique(vertices[:, 0])
+        drawn = {"x": x, "low": [vertices[vertices[:, 0] == at, 1].min() for at in x],
+                 "high": [vertices[vertices[:, 0] == at, 1].max() for at in x]}
+    else:
+        drawn = _read(artist)
+    return np.asarray(drawn[coordinate], dtype=float)
+
+
+def starts(artist, coordinate: str) -> Reading:
+    """The first value `artist` draws along `coordinate` (a line's first point)."""
+    return Reading(f"the first {coordinate} of a drawn artist", lambda: values(artist, coordinate)[0],
+                   [artist])
+
+
+def ends(artist, coordinate: str) -> Reading:
+    """The last value `artist` draws along `coordinate` (a line's last point)."""
+    return Reading(f"the last {coordinate} of a drawn artist", lambda: values(artist, coordinate)[-1],
+                   [artist])
+
+
+def lowest(artist, coordinate: str) -> Reading:
+    """The smallest value `artist` draws along `coordinate`."""
+    return Reading(f"the lowest {coordinate} of a drawn artist", lambda: values(artist, coordinate).min(),
+                   [artist])
+
+
+def highest(artist, coordinate: str) -> Reading:
+    """The largest value `artist` draws along `coordinate`."""
+    return Reading(f"the highest {coordinate} of a drawn artist", lambda: values(artist, coordinate).max(),
+                   [artist])
+
+
+def y_at(artist, x: float) -> Reading:
+    """The y value `artist` draws at the drawn point whose x is exactly `x`."""
+    def read():
+        xs, ys = values(artist, "x"), values(artist, "y")
+        (where,) = np.flatnonzero(xs == x)
+        return ys[where]
+    return Reading(f"the y of a drawn artist at x = {x:g}", read, [artist])
+
+
+def _x_inverted(artist) -> bool:
+    return _figure_axes(artist).xaxis_inverted()
+
+
+def _figure_axes(artist):
+    return (artist.get_children()[0] if isinstance(artist, Container) else artist).axes
+
+
+def leftmost_x(artist) -> Reading:
+    """The x of the point `artist` draws nearest the axes' left edge (the largest x on an inverted axis)."""
+    return Reading("the leftmost x of a drawn artist",
+                   lambda: (max if _x_inverted(artist) else min)(values(artist, "x")), [artist])
+
+
+def rightmost_x(artist) -> Reading:
+    """The x of the point `artist` draws nearest the axes' right edge."""
+    return Reading("the rightmost x of a drawn artist",
+                   lambda: (min if _x_inverted(artist) else max)(values(artist, "x")), [artist])
+
+
+def y_at_smallest_x(artist) -> Reading:
+    """The y value `artist` draws at its smallest x (the left end, unless the axis is inverted)."""
+    return Reading("the y of a drawn artist at its smallest x",
+                   lambda: values(artist, "y")[int(np.argmin(values(artist, "x")))], [artist])
+
+
+def y_at_largest_x(artist) -> Reading:
+    """The y value `artist` draws at its largest x."""
+    return Reading("the y of a drawn artist at its largest x",
+                   lambda: values(artist, "y")[int(np.argmax(values(artist, "x")))], [artist])
+
+
+def x_of_lowest(artist, coordinate: str = "y") -> Reading:
+    """The x at which `artist` draws its smallest `coordinate` (a minimum's place)."""
+    def read():
+        return values(artist, "x")[int(np.argmin(values(artist, coordinate)))]
+    return Reading(f"the x of the lowest {coordinate} of a drawn artist", read, [artist])
+
+
+def x_of_highest(artist, coordinate: str = "y") -> Reading:
+    """The x at which `artist` draws its largest `coordinate` (a peak's place)."""
+    def read():
+        return values(artist, "x")[int(np.argmax(values(artist, coordinate)))]
+    return Reading(f"the x of the highest {coordinate} of a drawn artist", read, [artist])
+
+
+def distinct_starts(artists, coordinate: str) -> Reading:
+    """The distinct first values, in increasing order, that the artists draw along `coordinate`."""
+    artists = list(artists)
+    return Reading(f"the distinct first {coordinate} values of drawn artists",
+                   lambda: sorted({float(values(a, coordinate)[0]) for a in artists}), artists)
+
+
+def first_x_where(artist, condition: str, holds_at: Callable[[np.ndarray], np.ndarray]) -> Reading:
+    """The first drawn x at which the drawn y satisfies `holds_at` (said in words by `condition`)."""
+    return Reading(f"the first x where {condition}",
+                   lambda: values(artist, "x")[np.flatnonzero(holds_at(values(artist, "y")))[0]], [artist])
+
+
+def last_x_where(artist, condition: str, holds_at: Callable[[np.ndarray], np.ndarray]) -> Reading:
+    """The last drawn x at which the drawn y satisfies `holds_at`."""
+    return Reading(f"the last x where {condition}",
+                   lambda: values(artist, "x")[np.flatnonzero(holds_at(values(artist, "y")))[-1]], [artist])
+
+
+def read(what: str, compute: Callable[[], object], *artists) -> Reading:
+    """A quantity derived from the drawn data of `artists` (via values()), named by `what` it is."""
+    return Reading(what, compute, artists)
+
+
+def contour_levels(contours) -> Reading:
+    """The levels a contour set draws."""
+    return Reading("the drawn contour levels", lambda: np.asarray(contours.levels, float).tolist(),
+                   [contours])
+
+
+def low_limit(ax, axis: str) -> Reading:
+    """The smaller end of the axes' `axis` ("x" or "y") as drawn."""
+    return Reading(f"the low end of the {axis} axis", lambda: min(getattr(ax, f"get_{axis}lim")()), [ax])
+
+
+def high_limit(ax, axis: str) -> Reading:
+    """The larger end of the axes' `axis` ("x" or "y") as drawn."""
+    return Reading(f"the high end of the {axis} axis", lambda: max(getattr(ax, f"get_{axis}lim")()), [ax])
+
+
+def count(artists, what: str) -> Reading:
+    """How many of `what` the figure draws (the accounted artists given)."""
+    artists = list(artists)
+    return Reading(f"the number of {what}", lambda: len(artists), artists)
+
+
+def parameter(name: str, value) -> Reading:
+    """A declared parameter of the code (a step size, a seed, a count it sets), shown as given."""
+    if isinstance(value, Reading):
+        raise TypeError("parameter() names a value the code sets, not a reading")
+    return Reading(f"the parameter {name}", lambda: value)
+
+
+def formula(text: str) -> Reading:
+    """Notation the numeral rule cannot tell from a result (a definition such as "t = 0"), shown as is."""
+    return Reading(f"the notation {text!r}", lambda: text)
+
+
+def holds(phrase: str, predicate: Callable[[], bool], *artists) -> Statement:
+    """A qualitative statement of the drawing, shown as `phrase`; false on the drawing, it fails the build."""
+    return Statement(phrase, predicate, artists)
