@@ -594,3 +594,12 @@ def test_the_batch_size_table_is_simulated_again_at_every_row():
     [simulated] = [s for s in result.iterated if getattr(s, "name", "") == "m (independent simulation)"]
     rows = [int(label.split()[0]) for label in values.computed("q5c.batch-sizes").column("batch size $m$")]
     assert simulated.used == rows and len(rows) > 1
+
+
+def test_a_nested_collection_is_described_by_count_and_range_not_printed_in_full():
+    """A folded comparison never prints a long nested list (a Python repr in all but name)."""
+    from snippets.plumbing.checks import _describe
+
+    long_pair = [[float(n) for n in range(1, 101)], [float(n) for n in range(1, 101)]]
+    assert _describe(long_pair) == "200 values from 1 to 100"
+    assert _describe([[0, 0], [0]]) == "[[0, 0], [0]]"

@@ -590,6 +590,15 @@ def _listing(values: list) -> str:
     return ", ".join(_plain(v) for v in values)
 
 
+def _flattened(value) -> list:
+    """Every scalar of a possibly nested collection, in order."""
+    if isinstance(value, np.ndarray):
+        return value.ravel().tolist()
+    if isinstance(value, list | tuple):
+        return [item for part in value for item in _flattened(part)]
+    return [value]
+
+
 def _describe(value) -> str:
     """A value in words and numbers: small collections in full, large ones by count and range."""
     if isinstance(value, sympy.MatrixBase):
@@ -602,8 +611,13 @@ def _describe(value) -> str:
             return "[" + "; ".join(_listing(value.row(i)) for i in range(rows)) + "]"
         return f"a {rows}×{columns} matrix"
     if isinstance(value, np.ndarray | list | tuple) and not isinstance(value, str):
-        items = value.ravel().tolist() if isinstance(value, np.ndarray) else list(value)
-        if len(items) <= 6:
+        items = _flattened(value)
+        nested = any(isinstance(v, np.ndarray | list | tuple) for v in
+                     (value.tolist() if isinstance(value, np.ndarray) else value))
+        if nested and len(items) <= 12:
+            inner = ", ".join(_describe(v) for v in (value.tolist() if isinstance(value, np.ndarray) else value))
+            return f"[{inner}]"
+        if not nested and len(items) <= 6:
             inner = _listing(items)
             return f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
         if all(isinstance(v, int | float | np.integer | np.floating) for v in items):
