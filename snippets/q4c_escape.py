@@ -253,6 +253,23 @@ def the_escape_figure_draws_the_ceiling():
     ]
 
 
+def _on_the_staircase(circles, staircase) -> bool:
+    """Each circle's count lies between the staircase's values at the drawn offsets around its own."""
+    x, y = values(staircase, "x"), values(staircase, "y")
+    for at, steps in zip(values(circles, "x"), values(circles, "y"), strict=True):
+        around = y[(x >= at / (1 + 1e-12)).nonzero()[0].min()], y[(x <= at * (1 + 1e-12)).nonzero()[0].max()]
+        if not min(around) <= steps <= max(around):
+            return False
+    return True
+
+
+def _affine_in_log_offset(circles) -> bool:
+    """The counts are an affine function of ln(1/ε) to within the ceiling's one step (a logarithmic cost)."""
+    log_offset, count = np.log(1 / values(circles, "x")), values(circles, "y")
+    fitted = np.polyval(np.polyfit(log_offset, count, 1), log_offset)
+    return bool(np.abs(fitted - count).max() <= 1)
+
+
 def _steps_scale_inversely(circles) -> bool:
     """The drawn ratios span a factor 100, and for each pair q > r the count at the smallest ε grows
     by q/r within a factor 3/2 ("about": ln(1 + q)/ln(1 + r) is q/r only for small q)."""
@@ -265,10 +282,11 @@ def escape_figure(label: str = "fig-q4c-escape-steps") -> str:
     """Figure: steps to escape against ε, one panel per curvature ratio; a log ε axis shows k ∝ ln(1/ε)."""
     data = shown("q4c.escape-curves")
     fig, panels = new_figure(WIDTH, 6.6, nrows=len(FIGURE_RATIOS), sharex=True)
-    circles = {}
+    circles, staircases = {}, {}
     for panel, q, colour in zip(panels, FIGURE_RATIOS, COLOURS, strict=False):
         formula, = panel.plot(data["dense"], data[f"formula {q:g}"], linewidth=1.4, color=colour)
         draws(formula, data, x="dense", y=f"formula {q:g}")
+        staircases[q] = formula
         simulated, = panel.plot(
             data["eps"],
             data[f"simulated {q:g}"],
@@ -311,11 +329,11 @@ def escape_figure(label: str = "fig-q4c-escape-steps") -> str:
         description=told(
             "{panels:Word} panels, one per ratio |λ₋|/λ_max, sharing a {log} axis of the starting offset "
             "ε, {decreasing} from {left:.2g} to {right:.0e} left to right, with the number of gradient "
-            "descent steps on a linear axis, for η = 1/λ_max: in each a straight staircase, the formula, "
-            "with the simulation as circles on it. The count rises "
+            "descent steps on a {linear} axis, for η = 1/λ_max: in each a straight staircase, the formula, "
+            "with the simulation as circles {on_it}. The count rises "
             + "; ".join(f"for ratio {{ratio{i}:g}} from {{first{i}:g}} to {{last{i}:g}}"
                         for i in range(len(ratios)))
-            + ": {weaker}, while a smaller offset costs only logarithmically more.",
+            + ": {weaker}, while a smaller offset costs {logarithmically}.",
             panels=count(panels, "panels"),
             log=holds("logarithmic", lambda: panels[-1].get_xscale() == "log", panels[-1]),
             decreasing=holds("decreasing", lambda: panels[-1].xaxis_inverted(), panels[-1]),
@@ -323,6 +341,11 @@ def escape_figure(label: str = "fig-q4c-escape-steps") -> str:
             right=rightmost_x(circles[ratios[0]]),
             **{f"ratio{i}": parameter("curvature ratio", q) for i, q in enumerate(ratios)},
             **spans,
+            linear=holds("linear", lambda: all(panel.get_yscale() == "linear" for panel in panels), *panels),
+            on_it=holds("on it", lambda: all(_on_the_staircase(circles[q], staircases[q]) for q in ratios),
+                        *circles.values(), *staircases.values()),
+            logarithmically=holds("only logarithmically more", lambda: all(
+                _affine_in_log_offset(circles[q]) for q in ratios), *circles.values()),
             weaker=holds("a hundred times weaker negative curvature costs about a hundred times more steps",
                          lambda: _steps_scale_inversely(circles), *circles.values()),
         ),

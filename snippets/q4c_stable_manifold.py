@@ -183,15 +183,23 @@ def _starts_on_both_sides(lines) -> bool:
     return bool((first > 0).any() and (first < 0).any() and (abs(first) <= 0.2 * 1.5).all())
 
 
+def _approach_then_leave_along_y(lines) -> bool:
+    """Each path off the axis comes closer to the saddle than it starts, then ends farther out in y than
+    in x (leaving along the y-axis)."""
+    for line in _off_axis(lines):
+        x, y = values(line, "x"), values(line, "y")
+        if not (np.hypot(x, y).min() < np.hypot(x[0], y[0]) and abs(y[-1]) > abs(x[-1])):
+            return False
+    return True
+
+
 def _smaller_offset_stays_longer(lines) -> bool:
     """By increasing offset, each path's closest approach to the saddle grows and its steps near it
-    (within distance 1/2) do not increase; each first comes closer than it started and leaves along y."""
+    (within distance 1/2) do not increase."""
     paths = [np.hypot(values(line, "x"), values(line, "y")) for line in _off_axis(lines)]
     closest = [distance.min() for distance in paths]
     near = [int(np.count_nonzero(distance < 0.5)) for distance in paths]
-    leaves = all(abs(values(line, "y")[-1]) > abs(values(line, "x")[-1]) for line in _off_axis(lines))
-    approaches = all(distance.min() < distance[0] for distance in paths)
-    return leaves and approaches and closest == sorted(closest) and near == sorted(near, reverse=True)
+    return closest == sorted(closest) and near == sorted(near, reverse=True)
 
 
 def trajectories_figure(label: str = "fig-q4c-trajectories") -> str:
@@ -244,7 +252,7 @@ def trajectories_figure(label: str = "fig-q4c-trajectories") -> str:
             "Contour lines of f(x, y) = (x² − y²)/2 at levels {levels:signed} on the {square} from "
             "{low:signed} to {high:signed}, {styles}, with gradient descent paths (step size {eta:g}) "
             "from {starts} starts at x = {xs:signed|and}. {on_axis}. The paths that start {sides} "
-            "first approach the saddle, then turn and leave along the y-axis; {closer}.",
+            "{turn}; {closer}.",
             levels=contour_levels(contours),
             square=holds("square", lambda: sorted(ax.get_xlim()) == sorted(ax.get_ylim()), ax),
             low=low_limit(ax, "x"),
@@ -257,6 +265,8 @@ def trajectories_figure(label: str = "fig-q4c-trajectories") -> str:
             on_axis=holds("The path that starts at y = 0 runs along the x-axis straight into the saddle "
                           "at the origin and stays there", lambda: _runs_into_the_saddle(lines), *lines),
             sides=holds("slightly above or below the axis", lambda: _starts_on_both_sides(lines), *lines),
+            turn=holds("first approach the saddle, then turn and leave along the y-axis",
+                       lambda: _approach_then_leave_along_y(lines), *lines),
             closer=holds("the smaller the offset, the closer they get to the saddle and the longer they "
                          "stay near it", lambda: _smaller_offset_stays_longer(lines), *lines),
         ),

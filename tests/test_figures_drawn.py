@@ -430,3 +430,31 @@ def test_a_reading_of_an_unaccounted_artist_or_another_figure_fails():
 def test_a_typed_value_is_not_a_reading():
     with pytest.raises(TypeError):
         drawn.told("ends at {y}", y=0.5)
+
+
+def test_circles_drawn_a_step_off_the_staircase_fail_the_on_it_statement(monkeypatch):
+    from snippets import q4c_escape
+
+    real = q4c_escape.figure_html
+
+    def shifted(fig, **kwargs):
+        circles = [line for ax in fig.axes for line in ax.lines
+                   if line.get_marker() == "o" and len(line.get_xdata())]
+        for line in circles:
+            line.set_ydata(line.get_ydata() + 1)
+        return real(fig, **kwargs)
+
+    monkeypatch.setattr(q4c_escape, "figure_html", shifted)
+    found = description_failures(monkeypatch, q4c_escape.escape_figure)
+    assert any(f[0].endswith("a figure's description says 'on it', but the drawing does not show it (the "
+                             "predicate of 'on it' is false)") for f in found)
+
+
+def test_a_tolerance_below_the_errors_fails_the_below_the_tolerance_statement(monkeypatch):
+    from snippets import q5a_figure
+
+    monkeypatch.setattr(q5a_figure, "FD_RTOL", 1e-12)  # the errors at the step used are about 10⁻¹¹
+    (failure,) = [f for f in description_failures(monkeypatch, lambda: q5a_figure.error_figure("fig-x"))
+                  if "description" in f[0]]
+    assert "'below the dashed tolerance line'" in failure[0]
+    assert failure[1].strip() == line_of(q5a_figure.error_figure, 'below=holds(')
