@@ -12,8 +12,10 @@ importing the copy's tests and snippets; the drift tests run one per mutation.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -69,7 +71,7 @@ class ForkBuilder:
         env.pop("PYTHONPATH", None)  # the server imports no project code
         return subprocess.Popen(
             [sys.executable, "-c", SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            text=True, env=env, cwd=self._outputs,
+            text=True, env=env, cwd=self._outputs, start_new_session=True,
         )
 
     def build(
@@ -94,9 +96,15 @@ class ForkBuilder:
         job_env["PYTHONPATH"] = str(project)
         job = {"tool": tool, "cwd": str(project), "env": job_env, "args": args,
                "stdout": str(stdout), "stderr": str(stderr)}
-        self._server.stdin.write(json.dumps(job) + "\n")
-        self._server.stdin.flush()
-        answer = self._server.stdout.readline()
+        try:
+            self._server.stdin.write(json.dumps(job) + "\n")
+            self._server.stdin.flush()
+            answer = self._server.stdout.readline()
+        except BaseException:
+            # Interrupted (a test's timeout): the job may still run and would hold up every later
+            # one, so the server and its forked job go, and the next job starts a fresh server.
+            self._kill()
+            raise
         if not answer:
             raise RuntimeError(f"the build server died (exit {self._server.wait()}) building {project}")
         returncode = json.loads(answer)
@@ -107,6 +115,13 @@ class ForkBuilder:
         stdout.unlink()
         stderr.unlink()
         return result
+
+    def _kill(self) -> None:
+        """End the server and any job it forked (its own session), at once."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self._server.pid, signal.SIGKILL)
+        self._server.wait()
+        self._server = None
 
     def close(self) -> None:
         if self._server is not None:
