@@ -17,6 +17,7 @@ from snippets.plumbing.drawn import (
     starts,
     told,
     values,
+    width_at_end,
 )
 from snippets.plumbing.figures import figure_html, new_figure
 from snippets.plumbing.values import FigureData, computed, shown, value
@@ -50,15 +51,15 @@ BLUE, PURPLE, GREEN, GREY, ORANGE = "#3b8fd9", "#b26fce", "#2ca58d", "#8c8c8c", 
 # --- Figure: one input's training-mode output against the test batch size ------------------------
 
 
-BAND_PERCENTILES = (5, 95)  # the small-batch figure's band
+LOW_PERCENTILE, HIGH_PERCENTILE = 5, 95  # the small-batch figure's band
 
 
 @value("q5c.small-batch-curves", statement="percentiles and mean of the output per test batch size")
 def small_batch_curves() -> FigureData:
     outputs = output_across_batch_mates()
     return FigureData(m=np.array(BATCH_SIZES),
-                      low=np.array([np.percentile(outputs[m], BAND_PERCENTILES[0]) for m in BATCH_SIZES]),
-                      high=np.array([np.percentile(outputs[m], BAND_PERCENTILES[1]) for m in BATCH_SIZES]),
+                      low=np.array([np.percentile(outputs[m], LOW_PERCENTILE) for m in BATCH_SIZES]),
+                      high=np.array([np.percentile(outputs[m], HIGH_PERCENTILE) for m in BATCH_SIZES]),
                       mean=np.array([outputs[m].mean() for m in BATCH_SIZES]),
                       inference=np.array([inference_output_of_test_input()]))
 
@@ -97,7 +98,7 @@ def small_batch_figure(label: str) -> str:
     reference = float(data["inference"][0])
     fig, ax = new_figure(6.4, 3.3)
     band = ax.fill_between(data["m"], data["low"], data["high"], alpha=0.3, linewidth=0, color=BLUE,
-                           label="training mode: {}th to {}th percentile".format(*BAND_PERCENTILES))
+                           label=f"training mode: {LOW_PERCENTILE}th to {HIGH_PERCENTILE}th percentile")
     draws(band, data, x="m", low="low", high="high")
     mean, = ax.plot(data["m"], data["mean"], marker="o", markersize=4, color=BLUE,
                     label="training mode: mean")
@@ -126,6 +127,9 @@ def small_batch_figure(label: str) -> str:
         return at_m(band, "high", m) - at_m(band, "low", m)
 
     sizes = values(mean, "x")
+
+    def second() -> float:  # the second batch size drawn: one helper, so the sentence reads one size
+        return sorted(sizes)[1]
     return figure_html(
         fig, label=label,
         title="One input's training-mode output against the test batch size",
@@ -138,8 +142,8 @@ def small_batch_figure(label: str) -> str:
             "{pm}, mean {mean_two:.2f}. The band's width is {widths}; the mean {rises} towards the "
             "inference output, reaching {mean_last:.2f}.",
             x=parameter("test input", TEST_INPUT),
-            low_pct=parameter("lower percentile", BAND_PERCENTILES[0]),
-            high_pct=parameter("upper percentile", BAND_PERCENTILES[1]),
+            low_pct=parameter("lower percentile", LOW_PERCENTILE),
+            high_pct=parameter("upper percentile", HIGH_PERCENTILE),
             draws=parameter("batches per size", DRAWS),
             m_first=starts(mean, "x"), m_last=ends(mean, "x"),
             log=holds("logarithmic", lambda: ax.get_xscale() == "log", ax),
@@ -147,13 +151,11 @@ def small_batch_figure(label: str) -> str:
             exactly=holds("gives exactly", lambda: at_m(band, "low", sizes[0]) == at_m(band, "high", sizes[0])
                           == at_m(mean, "y", sizes[0]), band, mean),
             at_one=starts(mean, "y"),
-            m_second=read("the second batch size drawn", lambda: sorted(sizes)[1], mean),
+            m_second=read("the second batch size drawn", second, mean),
             pm=holds("sit at plus or minus 1", lambda: np.allclose(
-                [at_m(band, "low", sorted(sizes)[1]), at_m(band, "high", sorted(sizes)[1])], [-1, 1],
-                atol=0.01),
+                [at_m(band, "low", second()), at_m(band, "high", second())], [-1, 1], atol=0.01),
                 band),
-            mean_two=read("the mean at the second batch size", lambda: at_m(mean, "y", sorted(sizes)[1]),
-                          mean),
+            mean_two=read("the mean at the second batch size", lambda: at_m(mean, "y", second()), mean),
             widths=read("the band's width at each batch size", lambda: [
                 f"{width(m):.2f} at m = {m:g}" for m in values(band, "x")], band),
             rises=holds("rises", lambda: bool((np.diff(values(mean, "y")) > 0).all()), mean),
@@ -300,8 +302,7 @@ def running_stats_figure(label: str) -> str:
             fluctuate=holds("keep fluctuating around the population value inside",
                             lambda: all(inside_and_fluctuating(panel) for panel in drawn.values()),
                             *everything),
-            width=read("the band's width at the last step", lambda: values(var["band"], "high")[-1]
-                       - values(var["band"], "low")[-1], var["band"]),
+            width=width_at_end(var["band"]),
             runs=parameter("runs averaged", RUNS),
             follows=holds("follows the band's centre",
                           lambda: all(follows_the_centre(panel) for panel in drawn.values()), *everything),

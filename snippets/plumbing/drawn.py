@@ -754,6 +754,12 @@ def y_at_largest_x(artist) -> Reading:
                    lambda: values(artist, "y")[int(np.argmax(values(artist, "x")))], [artist])
 
 
+def width_at_end(band) -> Reading:
+    """How wide a band (fill_between) is drawn at its largest x."""
+    return Reading("the band's width at its last x",
+                   lambda: values(band, "high")[-1] - values(band, "low")[-1], [band])
+
+
 def x_of_lowest(artist, coordinate: str = "y") -> Reading:
     """The x at which `artist` draws its smallest `coordinate` (a minimum's place)."""
     def read():
