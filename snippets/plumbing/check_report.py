@@ -360,6 +360,18 @@ def _page_titles(docs_dir: Path) -> dict[str, str]:
     return titles
 
 
+def _ledger_height(body: str) -> int:
+    """A height (rem) no less than a ledger section takes at any width, from its text's length.
+
+    The stylesheet skips an off-screen section's rendering and holds its place at this height; a
+    tool that lays out the inside alone (an accessibility scan) must find it within that place,
+    or its links would overlap the next section's. Measured at 375-1280 px, a section takes less
+    than 0.04 rem of height per character of its text (most on a phone, rows as cards); the
+    browser tests compare each place with its section at 375 and 1280 px."""
+    text = re.sub(r"<[^>]+>", "", body)
+    return 10 + round(0.06 * len(text))
+
+
 def ledger() -> str:
     """The ledger, grouped by page: its proofs, then its stated numbers, each listed once."""
     context = page()
@@ -393,15 +405,17 @@ def ledger() -> str:
         )
         count_p = sum(1 for p in found if p.check.page == page_)
         count_n = sum(1 for n in numbers if n.page == page_)
-        sections.append(
-            f'<section class="exec-ledger__page" data-page="docs/{html.escape(page_)}">'
+        body = (
             f'<h2 id="ledger-{re.sub(r"[^a-z0-9]+", "-", page_.lower()).strip("-")}">'
             f'<a href="{_href(here, page_)}">{title}</a></h2>'
             f"<p>{_count(count_p, 'proof', 'proofs')}, "
             f"{_count(count_n, 'stated number', 'stated numbers')}.</p>"
             f"{proof_table}"
             + (f'<ul class="exec-ledger__numbers">{items}</ul>' if items else "")
-            + "</section>"
+        )
+        sections.append(
+            f'<section class="exec-ledger__page" data-page="docs/{html.escape(page_)}" '
+            f'style="--ledger-height: {_ledger_height(body)}rem">{body}</section>'
         )
     return "".join(sections)
 
