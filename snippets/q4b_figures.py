@@ -13,6 +13,7 @@ from snippets.plumbing.drawn import (
     highest,
     holds,
     labelled,
+    parameter,
     read,
     read_back,
     repeats,
@@ -108,13 +109,14 @@ def _bends_up(line) -> bool:
 
 
 def saddle_ratio_figure(label: str) -> str:
-    rows = minima_rows()
     fig, drawn = _saddle_ratio_drawing()
     coin, kac_rice, goe = drawn["coin"], drawn["kac-rice"], drawn["goe"]
     return figure_html(
         fig,
         label=label,
-        title=f"Saddles per minimum, n = {rows[0]['n']} to {rows[-1]['n']}, in three models, log scale",
+        title=told("Saddles per minimum, n = {n_first:g} to {n_last:g}, in {models:word} models, {log} scale",
+                   n_first=starts(goe, "x"), n_last=ends(goe, "x"), models=count(drawn.values(), "models"),
+                   log=holds("log", lambda: fig.axes[0].get_yscale() == "log", fig.axes[0])),
         description=told(
             "On a {log} axis, the coin count 2^n − 2 and the random-function count are {parallel}: at "
             "n = {n_last:g} they are {coin_last:g} and {ratio_last:,.0f}. The GOE count {bends} and "
@@ -209,7 +211,6 @@ def _above(curve, exact) -> bool:
 
 
 def probability_figure(label: str) -> str:
-    rows = sampler_rows()
     fig = probability_plot()
     ax = fig.axes[0]
     coin, rate = labelled(ax, r"coin flips $2^{-n}$"), labelled(ax, _RATE_LABEL)
@@ -218,8 +219,10 @@ def probability_figure(label: str) -> str:
     return figure_html(
         fig,
         label=label,
-        title=f"Probability that all eigenvalues are positive, n = {rows[0]['n']} to {rows[-1]['n']}, "
-        "log scale",
+        title=told("Probability that all eigenvalues are positive, n = {n_first:g} to {n_last:g}, "
+                   "{log} scale",
+                   n_first=starts(exact, "x"), n_last=ends(exact, "x"),
+                   log=holds("log", lambda: ax.get_yscale() == "log", ax)),
         description=told(
             "On a {log} vertical axis, the exact GOE probability falls from {first:g} at n = {n_first:g} to "
             "about {last:sci3} at n = {n_last:g}, {bends}, while the coin-flip value 2^-n is a {straight} "
@@ -279,7 +282,8 @@ def rate_figure(label: str) -> str:
     return figure_html(
         fig,
         label=label,
-        title=f"-ln P_n divided by n squared, n = 1 to {last}, against ln 3 / 4",
+        title=told("-ln P_n divided by n squared, n = {n_first:g} to {n_last:g}, against ln 3 / 4",
+                   n_first=starts(goe, "x"), n_last=ends(goe, "x")),
         description=told(
             "For the GOE the quantity -ln P_n / n^2 {starts} at n = {n_first:g} and {decreases} towards the "
             "horizontal line theta = ln 3/4 = {theta:.4f}, reaching {goe_last:.4f} at n = {n_last:g}. For "
@@ -380,8 +384,8 @@ def index_figure(label: str) -> str:
     return figure_html(
         fig,
         label=label,
-        title=f"Distribution of the index of a {INDEX_SIZE} by {INDEX_SIZE} GOE matrix against "
-        f"Binomial({INDEX_SIZE}, 1/2)",
+        title=told("Distribution of the index of a {n} by {n} GOE matrix against Binomial({n}, {p:frac})",
+                   n=parameter("matrix size", INDEX_SIZE), p=parameter("coin probability", 0.5)),
         description=told(
             "{panels:Word} panels, {scales}. The GOE index distribution peaks at k = {peak_k:g} with "
             "probability {peak:.2f}, {narrower} than the binomial's {coin_peak:.2f}; sampled frequencies "

@@ -262,15 +262,17 @@ def line_of(function, text: str) -> str:
     return f"at snippets/{module}.py:{function.__code__.co_firstlineno + index}"
 
 
-def typing_in_the_template(monkeypatch, module, field: str, typed: str) -> None:
+def typing_in_the_template(monkeypatch, module, field: str, typed: str) -> list[str]:
     """The survivor's effect: the description states `typed` where it reads `field` (the old f-string)."""
-    real = drawn.told
+    real, replaced = drawn.told, []
 
     def typed_told(template, **readings):
-        assert field in template, f"{field} is not read by {module.__name__}'s description"
+        if field in template:
+            replaced.append(template)
         return real(template.replace(field, typed), **readings)
 
     monkeypatch.setattr(module, "told", typed_told)
+    return replaced  # the templates that read `field`: a test expects exactly one
 
 
 def test_the_four_survivor_figures_build_with_their_descriptions(monkeypatch):
@@ -284,11 +286,12 @@ def test_the_four_survivor_figures_build_with_their_descriptions(monkeypatch):
 
 def test_the_square_s_far_side_typed_as_the_mutant_states_it_fails(monkeypatch):
     """Survivor: side[1] for side[-1] said "on the square from −1.5 to −1.45"."""
-    typing_in_the_template(monkeypatch, q4c_stable_manifold, "{high:signed}", "−1.45")
+    replaced = typing_in_the_template(monkeypatch, q4c_stable_manifold, "{high:signed}", "−1.45")
     (failure,) = description_failures(monkeypatch, q4c_stable_manifold.trajectories_figure)
     assert failure[0].endswith("a figure's description types the result '1.45' instead of reading it "
                                "from the drawing")
     assert failure[1].strip() == line_of(q4c_stable_manifold.trajectories_figure, "description=told(")
+    assert len(replaced) == 1
 
 
 def test_the_square_is_read_from_the_axes_as_drawn(monkeypatch):
@@ -313,10 +316,11 @@ def test_the_offsets_range_typed_as_the_mutant_states_it_fails(monkeypatch):
     """Survivor: FIGURE_EPSILONS[-0] for [-1] said "decreasing from 1e-09 to 1e-09"."""
     from snippets import q4c_escape
 
-    typing_in_the_template(monkeypatch, q4c_escape, "{left:.2g}", "1e-09")
+    replaced = typing_in_the_template(monkeypatch, q4c_escape, "{left:.2g}", "1e-09")
     (failure,) = description_failures(monkeypatch, q4c_escape.escape_figure)
     assert "types the result '1e-09'" in failure[0]
     assert failure[1].strip() == line_of(q4c_escape.escape_figure, "description=told(")
+    assert len(replaced) == 1
 
 
 def test_an_offset_axis_not_drawn_decreasing_fails_the_description(monkeypatch):
@@ -337,10 +341,11 @@ def test_an_offset_axis_not_drawn_decreasing_fails_the_description(monkeypatch):
 
 def test_the_coin_line_s_end_typed_as_the_mutant_states_it_fails(monkeypatch):
     """Survivor: 3.0 ** -n for 2.0 ** -n said "ending near 2 × 10⁻⁵" of a line drawn to 2⁻¹⁰."""
-    typing_in_the_template(monkeypatch, q4b_figures, "{coin_end:sci1}", "2 × 10⁻⁵")
+    replaced = typing_in_the_template(monkeypatch, q4b_figures, "{coin_end:sci1}", "2 × 10⁻⁵")
     (failure, power) = description_failures(monkeypatch, lambda: q4b_figures.probability_figure("fig-x"))
     assert "types the result '2'" in failure[0] and "types the result '10'" in power[0]
     assert failure[1].strip() == line_of(q4b_figures.probability_figure, "description=told(")
+    assert len(replaced) == 1
 
 
 def test_the_coin_line_s_end_is_read_from_the_drawn_line(monkeypatch):
@@ -458,3 +463,19 @@ def test_a_tolerance_below_the_errors_fails_the_below_the_tolerance_statement(mo
                   if "description" in f[0]]
     assert "'below the dashed tolerance line'" in failure[0]
     assert failure[1].strip() == line_of(q5a_figure.error_figure, 'below=holds(')
+
+
+def test_a_result_typed_into_a_figure_s_title_fails(monkeypatch):
+    """The title (the SVG <title>, alt text too) is told from the drawing like the description."""
+    real = drawn.told
+
+    def typed_title(template, **readings):
+        if template.startswith("Probability"):
+            assert "{n_last:g}" in template
+            template = template.replace("{n_last:g}", "11")  # the drawn points end at n = 10
+        return real(template, **readings)
+
+    monkeypatch.setattr(q4b_figures, "told", typed_title)
+    (failure,) = description_failures(monkeypatch, lambda: q4b_figures.probability_figure("fig-x"))
+    assert "types the result '11'" in failure[0]
+    assert failure[1].strip() == line_of(q4b_figures.probability_figure, "title=told(")

@@ -107,11 +107,14 @@ SCRIPTS = re.compile(r"\$[^$]*[_^][^$]*\$")
 NESTED_SCRIPTS = re.compile(r"\$[^$]*[_^]\{[^{}$]*[_^][^$]*\$")
 
 
-def svg_markup(fig: Figure, *, figure_id: str, title: str, description: str | drawn.Told) -> str:
+def svg_markup(
+    fig: Figure, *, figure_id: str, title: str | drawn.Told, description: str | drawn.Told
+) -> str:
     """The figure as an SVG string: no date, ids namespaced by `figure_id`, title and desc first."""
     buffer = io.StringIO()
     drawn.audit(fig)  # every drawn artist against its registered, checked data (or declared decorative)
-    description = drawn.describe(fig, description)  # every number and statement read from the drawing
+    # The alt text's title and description: every number and statement read from the drawing.
+    title, description = drawn.describe(fig, title), drawn.describe(fig, description)
     smallest = _legible(fig)
     with matplotlib.rc_context(STYLE):
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
@@ -149,7 +152,7 @@ def svg_markup(fig: Figure, *, figure_id: str, title: str, description: str | dr
 def figure_html(
     fig: Figure,
     *,
-    title: str,
+    title: str | drawn.Told,
     description: str | drawn.Told,
     caption: str,
     label: str | None = None,
