@@ -25,6 +25,19 @@ TARGET_PERFORMANCE, TARGET_TBT_MS = 90, 200
 
 
 def audit(url: str, report: Path) -> dict[str, float]:
+    """One Lighthouse run, run again once if Lighthouse could not measure the page (NO_FCP: seen
+    under a heavy load, when headless Chromium painted nothing); scores 0-100 and TBT in ms."""
+    try:
+        return _audit_once(url, report)
+    except Unmeasured:
+        return _audit_once(url, report)
+
+
+class Unmeasured(RuntimeError):
+    """Lighthouse ran but could not measure the page (an audit in error, e.g. NO_FCP)."""
+
+
+def _audit_once(url: str, report: Path) -> dict[str, float]:
     """One Lighthouse run (its default: a mid-range phone, throttled); scores 0-100 and TBT in ms."""
     executable = chromium_path()
     if executable is None:
@@ -46,6 +59,10 @@ def audit(url: str, report: Path) -> dict[str, float]:
     if result.returncode != 0 or not report.is_file():
         raise RuntimeError(f"Lighthouse failed on {url}:\n{result.stderr[-2000:]}")
     data = json.loads(report.read_text(encoding="utf-8"))
+    failed = {name: data["audits"][name].get("errorMessage") for name in ("total-blocking-time", "dom-size")
+              if "numericValue" not in data["audits"][name]}
+    if failed or any(data["categories"][name]["score"] is None for name in CATEGORIES):
+        raise Unmeasured(f"Lighthouse could not measure {url}: {failed or data.get('runtimeError')}")
     scores = {name: round(100 * (data["categories"][name]["score"] or 0)) for name in CATEGORIES}
     audits = data["audits"]
     scores["tbt_ms"] = round(audits["total-blocking-time"]["numericValue"])

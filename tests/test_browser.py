@@ -337,8 +337,8 @@ PROOF_PROBE = """() => {
 }"""
 
 # Where a link to a line of a proof page lands: each line the page links to, each proof's named
-# anchor and the last line, followed as a reader's click would (the fragment navigation scrolls), then measured against
-# the sticky header and the window. The page is scrolled back to its top afterwards.
+# anchor and the last line, followed as a reader's click would (the fragment navigation scrolls),
+# then measured against the sticky header and the window. The page is scrolled back to its top.
 LANDING_PROBE = """() => {
   const article = document.querySelector("article");
   const header = document.querySelector(".md-header").getBoundingClientRect().bottom;
