@@ -7,6 +7,7 @@ import sympy as sp
 from matplotlib import colors as mcolors
 
 from snippets.plumbing.checks import check, close, equal, every
+from snippets.plumbing.drawn import contour_levels as drawn_levels
 from snippets.plumbing.drawn import count, draws, ends, holds, read, starts, told, values
 from snippets.plumbing.figures import figure_html, new_figure
 from snippets.plumbing.values import FigureData, computed, shown, value
@@ -310,11 +311,6 @@ def _one_value(numbers) -> float:
     return number
 
 
-def _same_positive_levels(contour_sets) -> list[float]:
-    (levels,) = {tuple(float(lv) for lv in cs.levels if lv > 0) for cs in contour_sets}
-    return list(levels)
-
-
 def _dashed_negative(contours) -> bool:
     return all(bool(dashes) == (level < 0) for level, (_, dashes) in
                zip(contours.levels, contours.get_linestyles(), strict=True))
@@ -342,13 +338,11 @@ def landscape_figure(label: str = "fig-q4a-landscapes") -> str:
                 values(a, c).min() for a in surfaces for c in "xy"), *surfaces),
             high=read("the largest x and y of the surfaces", lambda: _one_value(
                 values(a, c).max() for a in surfaces for c in "xy"), *surfaces),
-            positive=read("the positive levels, the same in every row", lambda: _same_positive_levels(
-                [bowl, flat, cusp]), bowl, flat, cusp),
+            positive=drawn_levels(bowl, flat, cusp, meaning="positive"),
             purple_zero=holds("purple level 0 and the dashed", lambda: 0.0 in cusp.levels
                               and mcolors.same_color(cusp.get_edgecolor()[list(cusp.levels).index(0.0)], "C4")
                               and _dashed_negative(cusp), cusp),
-            negative=read("the negative levels of x^2 + y^3", lambda: [lv for lv in cusp.levels if lv < 0],
-                          cusp),
+            negative=drawn_levels(cusp, meaning="negative"),
             tilted=holds("tilted ellipses", lambda: _tilted_ellipse(bowl, small), bowl),
             closed=holds("stretched in y but still closed around the origin",
                          lambda: _stretched_in_y(flat, small) and not _tilted_ellipse(flat, small), flat),

@@ -479,3 +479,18 @@ def test_a_result_typed_into_a_figure_s_title_fails(monkeypatch):
     (failure,) = description_failures(monkeypatch, lambda: q4b_figures.probability_figure("fig-x"))
     assert "types the result '11'" in failure[0]
     assert failure[1].strip() == line_of(q4b_figures.probability_figure, "title=told(")
+
+
+def test_levels_of_a_kind_are_read_by_their_meaning_and_must_agree_across_sets():
+    data = shown("q4a.landscape-heights")
+    fig, ax = new_figure()
+    levels = [-0.1, 0.0, 0.1, 0.5]
+    cusp = ax.contour(*data["fine"], data["x2y3 fine"], levels=levels)
+    bowl = ax.contour(*data["fine"], data["bowl fine"], levels=[0.1, 0.5])
+    for contours in (cusp, bowl):
+        drawn.decorative(contours, "a test's contours")
+    text, found = drawn.told("{n:g} / {p:g}", n=drawn.contour_levels(cusp, meaning="negative"),
+                             p=drawn.contour_levels(cusp, bowl, meaning="positive")).render(fig)
+    assert (text, found) == ("-0.1 / 0.1, 0.5", [])
+    _, found = drawn.told("{all:g}", all=drawn.contour_levels(cusp, bowl)).render(fig)
+    assert len(found) == 1 and "cannot read the drawn contour levels" in found[0][0]

@@ -798,10 +798,14 @@ def read(what: str, compute: Callable[[], object], *artists) -> Reading:
     return Reading(what, compute, artists)
 
 
-def contour_levels(contours) -> Reading:
-    """The levels a contour set draws."""
-    return Reading("the drawn contour levels", lambda: np.asarray(contours.levels, float).tolist(),
-                   [contours])
+def contour_levels(*contour_sets, meaning: str | None = None) -> Reading:
+    """The levels the contour sets draw (the same in each), or those of a MEANINGS kind ("negative")."""
+    def read():
+        keep = MEANINGS[meaning] if meaning else (lambda level: True)
+        (levels,) = {tuple(float(lv) for lv in cs.levels if keep(lv)) for cs in contour_sets}
+        return list(levels)
+    kind = f"{meaning} " if meaning else ""
+    return Reading(f"the drawn {kind}contour levels", read, contour_sets)
 
 
 def low_limit(ax, axis: str) -> Reading:
