@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import io
+import os
 import re
 import shutil
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,24 +128,52 @@ def fork_builder():
 
 
 # How the suite is shared between xdist's workers (`-n auto --dist loadfile`, pyproject's addopts):
-# a module's tests run on one worker, in its one process, as they share fixtures (the browser's
-# page visits, a probe build, the printed book: the two PDF modules are one unit). The drift and
-# fault-matrix tests build independent copies, so they go one by one to whichever worker is free.
-# Units are handed out in the order below (with --no-loadscope-reorder), longest first, so that
-# no long module starts last and runs alone at the end; the rest follow in file order.
+# a module's tests run on one worker, in its one process, as they share fixtures (a probe build,
+# the printed book: the two PDF modules are one unit). The browser tests share each page's visits,
+# kept per process, so each page's tests are one unit (the tests of no page are one more). The
+# drift and fault-matrix tests build independent copies, so they go one by one to whichever worker
+# is free. Units are handed out in the order below (with --no-loadscope-reorder), the long modules
+# first, so that none starts last and runs alone at the end; then the browser pages, the fully
+# inspected ones (most tests) first, and the small units that fill the gaps; the rest follow in
+# file order.
 LONGEST_FIRST = (
-    "test_browser.py", "test_exec_cache.py", "test_drift.py", "test_zensical.py", "test_pdf.py",
-    "test_xref_pdf.py", "test_build_failures.py", "test_site.py", "test_fault_matrix.py",
-    "test_xref.py", "test_docs_blocks.py", "test_site_plumbing.py", "test_html_valid.py",
-    "test_xref_preview.py", "test_checks.py",
+    "test_exec_cache.py", "test_pdf.py", "test_xref_pdf.py", "test_zensical.py", "test_docs_blocks.py",
+    "test_build_failures.py", "test_site.py", "test_xref.py", "test_browser.py", "test_drift.py",
+    "test_html_valid.py", "test_fault_matrix.py", "test_site_plumbing.py", "test_xref_preview.py",
+    "test_checks.py",
 )
 ONE_BY_ONE = {"test_drift.py", "test_fault_matrix.py"}
+BY_PAGE = {"test_browser.py"}
+PAGE_PARAMETER = re.compile(r"\[(?P<page>[^\]]*?\.html)")  # test_x[question-4/4a.html-375]
 SAME_UNIT = {"test_xref_pdf.py": "test_pdf.py"}
+
+
+def work_unit(nodeid: str) -> str:
+    """The unit of work, as described above, that a test belongs to."""
+    folder, _, module = nodeid.split("::", 1)[0].rpartition("/")
+    if module in ONE_BY_ONE:
+        return nodeid
+    if module in BY_PAGE and (page := PAGE_PARAMETER.search(nodeid)):
+        return f"{folder}/{module}::{page['page']}"
+    return f"{folder}/{SAME_UNIT.get(module, module)}"
 
 
 def pytest_collection_modifyitems(config, items):
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(LONGEST_FIRST)))
+    size = Counter(work_unit(item.nodeid) for item in items)
+
+    def order(item):
+        name = item.path.name
+        return rank.get(name, len(LONGEST_FIRST)), -size[work_unit(item.nodeid)] if name in BY_PAGE else 0
+
+    items.sort(key=order)
+
+
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto`: one worker more than there are cores. The browser tests spend much of their time
+    waiting for Chromium (network idle, fonts, animation frames): on 2 workers a fresh-clone CI run
+    kept the 2 cores only two thirds busy (132 % CPU); a third worker runs other tests meanwhile."""
+    return len(os.sched_getaffinity(0)) + 1
 
 
 def pytest_xdist_make_scheduler(config, log):
@@ -152,11 +182,8 @@ def pytest_xdist_make_scheduler(config, log):
         return None
     from xdist.scheduler import LoadFileScheduling
 
-    class ModuleUnits(LoadFileScheduling):
+    class Units(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            folder, _, module = nodeid.split("::", 1)[0].rpartition("/")
-            if module in ONE_BY_ONE:
-                return nodeid
-            return f"{folder}/{SAME_UNIT.get(module, module)}"
+            return work_unit(nodeid)
 
-    return ModuleUnits(config, log)
+    return Units(config, log)
