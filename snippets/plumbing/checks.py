@@ -612,11 +612,10 @@ def _describe(value) -> str:
         return f"a {rows}×{columns} matrix"
     if isinstance(value, np.ndarray | list | tuple) and not isinstance(value, str):
         items = _flattened(value)
-        nested = any(isinstance(v, np.ndarray | list | tuple) for v in
-                     (value.tolist() if isinstance(value, np.ndarray) else value))
+        parts = value.tolist() if isinstance(value, np.ndarray) else list(value)
+        nested = any(isinstance(part, list | tuple) for part in parts)
         if nested and len(items) <= 12:
-            inner = ", ".join(_describe(v) for v in (value.tolist() if isinstance(value, np.ndarray) else value))
-            return f"[{inner}]"
+            return "[" + ", ".join(_describe(part) for part in parts) + "]"
         if not nested and len(items) <= 6:
             inner = _listing(items)
             return f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
