@@ -262,6 +262,17 @@ def test_ledger_lists_every_proof_and_stated_number_once_by_page(built_site):
         "the home page does not count proofs and stated numbers apart")
 
 
+def _source_line_at(anchor) -> str:
+    """The text of the highlighted source line an anchor sits on (inline line numbers: a line runs
+    from its `__codelineno-` anchor to the next one)."""
+    text = []
+    for node in anchor.next_siblings:
+        if getattr(node, "name", None) == "a" and node.get("id", "").startswith("__codelineno-"):
+            break
+        text.append(node.get_text() if hasattr(node, "get_text") else str(node))
+    return "".join(text)
+
+
 def test_every_check_box_links_to_its_proof_line(built_site):
     checks_by_anchor = {c.anchor: c for c in load_all()}
     seen = set()
@@ -275,7 +286,7 @@ def test_every_check_box_links_to_its_proof_line(built_site):
                          .replace("question-5/../", ""))
             line = proof.find(id=fragment)
             assert line is not None, f"{found.id}: {link['href']} lands nowhere"
-            text = line.find_parent("span").get_text()
+            text = _source_line_at(line)
             source = (DOCS.parent / found.file).read_text(encoding="utf-8").splitlines()
             head = "\n".join(source[found.line - 1 : found.line + 12])
             assert text == source[found.line - 1] + "\n" and text.lstrip().startswith(("@check(", "def ")), (
