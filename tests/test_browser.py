@@ -397,6 +397,15 @@ RENDER_ALL = """() => {
   document.getAnimations().filter(a => a instanceof CSSTransition).forEach(a => a.finish());
   return true;
 }"""
+# Every scroll box measured with every font the page has asked for: a font that a block off screen
+# asks for only when it is first laid out (a KaTeX size font) can arrive after the boxes were
+# measured and widen a display, so the boxes are measured again, in the frame that sees the fonts
+# loaded (a11y.js measures a box again when it comes into view or at the first Tab press).
+BOXES_MEASURED = """() => {
+  document.dispatchEvent(new Event("boxes:measure"));
+  return document.fonts.status === "loaded"
+    && document.documentElement.hasAttribute("data-boxes-measured");
+}"""
 # Switching to dark mode changes colours only, so the dark scan runs axe's colour rules.
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 
@@ -460,10 +469,7 @@ class Visit:
         # it marks the page when every box is measured.
         for _ in range(2):  # two animation frames
             self.page.wait_for_function("true", polling="raf")
-        self.page.wait_for_function("""() => {
-          document.dispatchEvent(new Event("boxes:measure"));
-          return document.documentElement.hasAttribute("data-boxes-measured");
-        }""")
+        self.page.wait_for_function(BOXES_MEASURED)
         return self.page
 
     def close(self) -> None:
@@ -499,6 +505,7 @@ def _scheme(page) -> str:
 
 def _axe(page, rules: list[str] | None = None) -> list[str]:
     page.evaluate(RENDER_ALL)
+    page.wait_for_function(BOXES_MEASURED)
     page.evaluate(EMPTY_FIGURES)
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))

@@ -85,7 +85,15 @@
   } else {
     schedule();
   }
-  if (document.fonts) document.fonts.ready.then(schedule);
+  if (document.fonts) {
+    document.fonts.ready.then(schedule);
+    // A font a block asks for only when it is first laid out (a KaTeX size font, off screen at
+    // load) can arrive after the block's boxes were measured and widen a display: measure again.
+    document.fonts.addEventListener("loadingdone", () => {
+      set(document.documentElement, "data-boxes-measured", null);
+      requestAnimationFrame(reachable);
+    });
+  }
   // A width that holds for a moment: a window being dragged, or a screenshot tool's passing
   // change of size, would otherwise have the whole page laid out at every intermediate width.
   let settling = 0;
