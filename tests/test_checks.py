@@ -603,3 +603,15 @@ def test_a_nested_collection_is_described_by_count_and_range_not_printed_in_full
     long_pair = [[float(n) for n in range(1, 101)], [float(n) for n in range(1, 101)]]
     assert _describe(long_pair) == "200 values from 1 to 100"
     assert _describe([[0, 0], [0]]) == "[[0, 0], [0]]"
+
+
+def test_a_tolerance_that_cannot_tell_a_wrong_value_fails():
+    """rtol ≥ 1 accepts 0 for any value; an atol above every expected magnitude accepts 0 for all
+    (the study's mutants turned rtol=1e-12 and atol=1e-12 into 1.000000000001)."""
+    from snippets.plumbing.checks import close
+
+    assert not close([1.0, 2.0], [1.0, 2.0], rtol=1.000000000001).passed
+    assert not close([0.5, 0.2], [0.5, 0.2], atol=0.6).passed
+    assert "cannot tell a wrong value" in close([0.5], [0.5], atol=0.6).compared
+    assert close([2.01], [2.0], atol=0.05).passed  # a slope within its stated allowance
+    assert close([1e-13, 0.0], [0.0, 0.0], atol=1e-12).passed  # against zero no magnitude says more

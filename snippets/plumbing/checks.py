@@ -769,6 +769,14 @@ def close(
     computed, expected = np.asarray(computed, float), np.asarray(expected, float)
     if computed.size == 0:
         return Outcome("numeric", f"{what}: nothing to compare", tolerance, False, scope)
+    finite = np.abs(expected[np.isfinite(expected)])
+    largest_expected = float(finite.max()) if finite.size else 0.0
+    if rtol >= 1 or (largest_expected > 0 and atol > largest_expected):
+        # rtol ≥ 1 accepts 0 (or twice the value) for any expected value, and an atol above every
+        # expected magnitude accepts 0 for all of them: such a comparison cannot tell a wrong value.
+        return Outcome("numeric", f"{what}: the tolerance ({tolerance}) is not small against the values "
+                       f"compared (largest expected magnitude {largest_expected:.2g}): it cannot tell a "
+                       "wrong value", tolerance, False, scope)
     if computed.shape != expected.shape:
         return Outcome(
             "numeric",
