@@ -494,3 +494,19 @@ def test_levels_of_a_kind_are_read_by_their_meaning_and_must_agree_across_sets()
     assert (text, found) == ("-0.1 / 0.1, 0.5", [])
     _, found = drawn.told("{all:g}", all=drawn.contour_levels(cusp, bowl)).render(fig)
     assert len(found) == 1 and "cannot read the drawn contour levels" in found[0][0]
+
+
+def test_a_legend_key_on_axes_whose_legend_does_not_list_it_fails():
+    """The study's mutant drew the circles' legend key on the last panel: the first panel's legend
+    lost the entry that says what the circles are, and the key on the last panel explained nothing."""
+    data = shown("q5c.running-curves")
+    fig, (top, bottom) = new_figure(nrows=2)
+    for ax in (top, bottom):
+        line, = ax.plot(data["t"], data["mean_three"][:, 0])
+        drawn.draws(line, data, x="t", y=lambda d: d["mean_three"][:, 0])
+    bottom.plot([], [], "o", label="simulation")  # the key, on the panel without a legend
+    top.plot([], [], label="formula")
+    top.legend()
+    assert causes(fig) == ["a legend key 'simulation' sits on axes whose legend does not list it"]
+    bottom.legend()
+    assert "a legend key 'simulation' sits on axes whose legend does not list it" not in causes(fig)

@@ -420,9 +420,26 @@ def _undrawn_series(fig) -> list[tuple[str, str, str]]:
     return found
 
 
+def _stray_legend_keys(fig) -> list[tuple[str, str, str]]:
+    """A legend key (an artist that draws nothing, only names a style) explains nothing outside a
+    legend: each must be listed by its axes' legend or a figure legend."""
+    in_figure = {text.get_text() for legend in fig.legends for text in legend.get_texts()}
+    found = []
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        listed = in_figure | ({text.get_text() for text in legend.get_texts()} if legend else set())
+        for artist in ax._children:
+            label = artist.get_label()
+            if (isinstance(artist, Line2D | Collection) and _draws_nothing(artist) and label
+                    and not label.startswith("_") and label not in listed):
+                found.append((f"a legend key {label!r} sits on axes whose legend does not list it",
+                              getattr(artist, SITE, ""), "draw the key on the axes whose legend shows it"))
+    return found
+
+
 def problems(fig) -> list[tuple[str, str, str]]:
     """(cause, snippet line, details) for every drawn artist that is unaccounted for or differs."""
-    found = _legend_repeats(fig) + _repeated_ticks(fig) + _undrawn_series(fig)
+    found = _legend_repeats(fig) + _repeated_ticks(fig) + _undrawn_series(fig) + _stray_legend_keys(fig)
     for ax in fig.axes:
         owner, labels = _owned_by_containers(ax), _contour_labels(ax)
         seen: set[int] = set()
