@@ -189,7 +189,7 @@ def weak_negative_curvature_makes_escape_slow():
             what="exact GD vs sympy ⌈ln(1/ε) / ln r⌉ for r = 2, 1.01, 1.02",
             scope="the three stated cases, exact rationals",
         ),
-        at_least(counts, steps_bound(), what="escape steps for η = 2 − 10⁻ʲ (j = 1, 2)",
+        at_least(counts, steps_bound(), what="escape steps for η below 2/λ_max",
                  over=cases("η", smaller_etas)),
     ]
 
