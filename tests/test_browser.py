@@ -637,16 +637,39 @@ def site_url(built_site):
 def inspected(browser, site_url):
     """Each page's measurements, taken once and shared by the tests below."""
     cache: dict[str, Inspection] = {}
+    return lambda page: _measured_once(
+        cache, page, lambda: (_glance if page in GLANCED else _inspect)(browser, site_url, page))
 
-    def get(page: str) -> Inspection:
-        if page not in cache:
-            cache[page] = (_glance if page in GLANCED else _inspect)(browser, site_url, page)
-        return cache[page]
 
-    return get
+def _measured_once(cache: dict, page: str, measure) -> Inspection:
+    """A page's inspection, taken once. A timeout while measuring (pytest-timeout fails the test
+    that asked) is kept too: each later test of the page then fails at once, naming it, instead of
+    measuring the page again and hanging as long again."""
+    if page not in cache:
+        try:
+            cache[page] = measure()
+        except pytest.fail.Exception as error:
+            cache[page] = Inspection(measuring=error)
+            raise
+    return cache[page]
 
 
 # --- Tests ---------------------------------------------------------------------------------------
+
+
+def test_a_page_whose_measurement_timed_out_is_not_measured_again():
+    calls = []
+
+    def hangs():
+        calls.append(1)
+        pytest.fail("Timeout (>300.0s) from pytest-timeout.")
+
+    cache: dict = {}
+    with pytest.raises(pytest.fail.Exception):
+        _measured_once(cache, "question-4/4a.html", hangs)
+    with pytest.raises(AssertionError, match="Timeout"):
+        _measured_once(cache, "question-4/4a.html", hangs)["reading-desktop"]
+    assert calls == [1]
 
 
 def test_every_built_page_is_covered(built_site):
