@@ -8,7 +8,18 @@ from matplotlib import colors as mcolors
 
 from snippets.plumbing.checks import check, close, equal, every
 from snippets.plumbing.drawn import contour_levels as drawn_levels
-from snippets.plumbing.drawn import count, draws, ends, holds, read, starts, told, values
+from snippets.plumbing.drawn import (
+    count,
+    dashed_exactly_where,
+    draws,
+    ends,
+    holds,
+    one_value,
+    read,
+    starts,
+    told,
+    values,
+)
 from snippets.plumbing.figures import figure_html, new_figure
 from snippets.plumbing.values import FigureData, computed, shown, value
 from snippets.q4a_calculus import along, quadratic_model, t
@@ -305,15 +316,6 @@ def _negative_below_the_cusp(contours, point) -> bool:
         point.get_color(), POINT_COLOURS[False])
 
 
-def _one_value(numbers) -> float:
-    """The one number all of `numbers` are."""
-    (number,) = {float(n) for n in numbers}
-    return number
-
-
-def _dashed_negative(contours) -> bool:
-    return all(bool(dashes) == (level < 0) for level, (_, dashes) in
-               zip(contours.levels, contours.get_linestyles(), strict=True))
 
 
 def landscape_figure(label: str = "fig-q4a-landscapes") -> str:
@@ -334,14 +336,14 @@ def landscape_figure(label: str = "fig-q4a-landscapes") -> str:
             "Bottom, x^2 + y^3: {cusp}, so the origin is not a minimum.",
             square=holds("square", lambda: all(
                 np.ptp(values(a, "x")) == np.ptp(values(a, "y")) for a in surfaces), *surfaces),
-            low=read("the smallest x and y of the surfaces", lambda: _one_value(
+            low=read("the smallest x and y of the surfaces", lambda: one_value(
                 values(a, c).min() for a in surfaces for c in "xy"), *surfaces),
-            high=read("the largest x and y of the surfaces", lambda: _one_value(
+            high=read("the largest x and y of the surfaces", lambda: one_value(
                 values(a, c).max() for a in surfaces for c in "xy"), *surfaces),
             positive=drawn_levels(bowl, flat, cusp, meaning="positive"),
             purple_zero=holds("purple level 0 and the dashed", lambda: 0.0 in cusp.levels
                               and mcolors.same_color(cusp.get_edgecolor()[list(cusp.levels).index(0.0)], "C4")
-                              and _dashed_negative(cusp), cusp),
+                              and dashed_exactly_where(cusp, "negative"), cusp),
             negative=drawn_levels(cusp, meaning="negative"),
             tilted=holds("tilted ellipses", lambda: _tilted_ellipse(bowl, small), bowl),
             closed=holds("stretched in y but still closed around the origin",

@@ -13,6 +13,7 @@ from snippets.plumbing.drawn import (
     highest,
     holds,
     labelled,
+    one_value,
     parameter,
     read,
     read_back,
@@ -124,7 +125,7 @@ def saddle_ratio_figure(label: str) -> str:
             log=holds("logarithmic", lambda: fig.axes[0].get_yscale() == "log", fig.axes[0]),
             parallel=holds("two nearly parallel straight lines", lambda: _nearly_parallel_straight(
                 coin, kac_rice.lines[0]), coin, kac_rice),
-            n_last=read("the last n of both lines", lambda: _one_value(
+            n_last=read("the last n of both lines", lambda: one_value(
                 [values(coin, "x")[-1], values(kac_rice, "x")[-1]]), coin, kac_rice),
             coin_last=ends(coin, "y"), ratio_last=ends(kac_rice, "y"),
             bends=holds("bends upward like a parabola", lambda: _bends_up(goe), goe),
@@ -174,11 +175,6 @@ def probability_plot() -> Figure:
     ax.legend(loc="lower left", fontsize=8.5)
     return fig
 
-
-def _one_value(numbers) -> float:
-    """The one number all of `numbers` are."""
-    (number,) = {float(n) for n in numbers}
-    return number
 
 
 def _log_y(line) -> np.ndarray:
@@ -405,7 +401,7 @@ def index_figure(label: str) -> str:
                                                            values(bars, "height")[-1],
                                                            rtol=0.005), bars),
             tail=starts(bars, "height"), k_first=starts(bars, "x"), k_last=ends(bars, "x"),
-            coin_tail=read("the binomial's tails, both ends", lambda: _one_value(
+            coin_tail=read("the binomial's tails, both ends", lambda: one_value(
                 [values(coin, "y")[0], values(coin, "y")[-1]]), coin),
         ),
         caption=(

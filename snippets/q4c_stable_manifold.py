@@ -9,6 +9,7 @@ from snippets.plumbing.checks import at_least, at_most, check, close, equal, eve
 from snippets.plumbing.drawn import (
     contour_levels,
     count,
+    dashed_exactly_where,
     distinct_starts,
     draws,
     high_limit,
@@ -164,11 +165,6 @@ def _off_axis(lines) -> list:
     return sorted(off, key=lambda line: abs(values(line, "y")[0]))
 
 
-def _dashed_exactly_below_zero(contours) -> bool:
-    """Every drawn level is dashed exactly when it is negative."""
-    return all(bool(dashes) == (level < 0) for level, (_, dashes) in
-               zip(contours.levels, contours.get_linestyles(), strict=True))
-
 
 def _runs_into_the_saddle(lines) -> bool:
     """A drawn path starts on the x-axis, keeps y = 0 and ends at the origin (to the drawing's 10⁻³)."""
@@ -258,7 +254,7 @@ def trajectories_figure(label: str = "fig-q4c-trajectories") -> str:
             low=low_limit(ax, "x"),
             high=high_limit(ax, "x"),
             styles=holds("solid where f is positive and dashed where it is negative",
-                         lambda: _dashed_exactly_below_zero(contours), contours),
+                         lambda: dashed_exactly_where(contours, "negative"), contours),
             eta=parameter("step size", TRAJECTORY_ETA),
             starts=count(lines, "gradient descent paths"),
             xs=distinct_starts(lines, "x"),

@@ -26,7 +26,7 @@ A figure's description (the SVG <desc>, its alt text) is told from the same draw
                      square=holds("square", lambda: ax.get_xlim() == ax.get_ylim(), ax), ...)
 
 Each {name} is a reading, taken when the figure is saved, after the audit above has held the artists
-to checked data: from an accounted artist as drawn (starts, ends, lowest, highest, x_of_highest,
+to checked data: from an accounted artist as drawn (starts, ends, highest, x_of_highest,
 y_at_largest_x, first_x_where, contour_levels, count, or read(what, ...) for a quantity derived from
 values()), from the axes (low_limit, high_limit, leftmost_x), or a declared parameter of the code
 (parameter). A qualitative statement is holds(phrase, predicate, *artists): its phrase is shown only
@@ -718,10 +718,6 @@ def ends(artist, coordinate: str) -> Reading:
                    [artist])
 
 
-def lowest(artist, coordinate: str) -> Reading:
-    """The smallest value `artist` draws along `coordinate`."""
-    return Reading(f"the lowest {coordinate} of a drawn artist", lambda: values(artist, coordinate).min(),
-                   [artist])
 
 
 def highest(artist, coordinate: str) -> Reading:
@@ -730,13 +726,6 @@ def highest(artist, coordinate: str) -> Reading:
                    [artist])
 
 
-def y_at(artist, x: float) -> Reading:
-    """The y value `artist` draws at the drawn point whose x is exactly `x`."""
-    def read():
-        xs, ys = values(artist, "x"), values(artist, "y")
-        (where,) = np.flatnonzero(xs == x)
-        return ys[where]
-    return Reading(f"the y of a drawn artist at x = {x:g}", read, [artist])
 
 
 def _x_inverted(artist) -> bool:
@@ -810,6 +799,20 @@ def last_x_where(artist, condition: str, holds_at: Callable[[np.ndarray], np.nda
                    lambda: values(artist, "x")[np.flatnonzero(holds_at(values(artist, "y")))[-1]], [artist])
 
 
+def one_value(numbers) -> float:
+    """The one number all of `numbers` are (several panels drawn over the same range, both tails of a
+    distribution); a drawing where they differ fails the reading."""
+    (number,) = {float(n) for n in numbers}
+    return number
+
+
+def dashed_exactly_where(contours, meaning: str) -> bool:
+    """Whether the drawn contour levels are dashed exactly where their level is of the MEANINGS kind
+    `meaning` ("negative"), for a description's holds() on the style a draws() account states."""
+    return all(bool(dashes) == MEANINGS[meaning](level) for level, (_, dashes) in
+               zip(contours.levels, contours.get_linestyles(), strict=True))
+
+
 def read(what: str, compute: Callable[[], object], *artists) -> Reading:
     """A quantity derived from the drawn data of `artists` (via values()), named by `what` it is."""
     return Reading(what, compute, artists)
@@ -848,9 +851,6 @@ def parameter(name: str, value) -> Reading:
     return Reading(f"the parameter {name}", lambda: value)
 
 
-def formula(text: str) -> Reading:
-    """Notation the numeral rule cannot tell from a result (a definition such as "t = 0"), shown as is."""
-    return Reading(f"the notation {text!r}", lambda: text)
 
 
 def holds(phrase: str, predicate: Callable[[], bool], *artists) -> Statement:
