@@ -9,7 +9,7 @@ import mpmath as mp
 import numpy as np
 import sympy as sp
 
-from snippets.plumbing.checks import above, at_least, cases, check, equal
+from snippets.plumbing.checks import above, at_least, below, cases, check, equal
 from snippets.plumbing.drawn import (
     count,
     draws,
@@ -191,6 +191,8 @@ def weak_negative_curvature_makes_escape_slow():
         ),
         at_least(counts, steps_bound(), what="escape steps for η below 2/λ_max",
                  over=cases("η", smaller_etas)),
+        below(max(smaller_etas), Fraction(2),
+              what="the largest of these η, against 2/λ_max (stable below it)"),
     ]
 
 
@@ -338,7 +340,8 @@ def escape_figure(label: str = "fig-q4c-escape-steps") -> str:
             "with the simulation as circles {on_it}. The count rises "
             + "; ".join(f"for ratio {{ratio{i}:g}} from {{first{i}:g}} to {{last{i}:g}}"
                         for i in range(len(ratios)))
-            + ": {weaker} {factor:.0f} times more steps, while a smaller offset costs {logarithmically}.",
+            + ": {weaker} {factor:.0f} times more steps at the smallest offset, while a smaller offset "
+            "costs {logarithmically}.",
             panels=count(panels, "panels"),
             log=holds("logarithmic", lambda: panels[-1].get_xscale() == "log", panels[-1]),
             decreasing=holds("decreasing", lambda: panels[-1].xaxis_inverted(), panels[-1]),
