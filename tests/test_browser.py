@@ -972,3 +972,78 @@ def test_search_finds_the_right_page(browser, site_url, query, targets, phrase):
         assert visit.errors == [], "\n".join(visit.errors)
     finally:
         visit.close()
+
+
+# --- Costs cut for speed, and what they must not cost ---------------------------------------------
+
+# The accessibility tree, as role and name per node, indented by depth; left out are text boxes and
+# nameless generic nodes (a box with no meaning of its own: KaTeX's equation number, drawn by CSS).
+AX_OUTLINE = """nodes => {
+  const byId = new Map(nodes.map(n => [n.nodeId, n]));
+  const lines = [];
+  const meaningless = node => node.role.value === "InlineTextBox"
+    || (node.role.value === "generic" && !(node.name || {}).value);
+  const walk = (node, depth) => {
+    if (!node.ignored && !meaningless(node)) {
+      lines.push("  ".repeat(depth) + node.role.value + " " + JSON.stringify((node.name || {}).value || ""));
+      depth += 1;
+    }
+    (node.childIds || []).forEach(id => byId.has(id) && walk(byId.get(id), depth));
+  };
+  walk(nodes[0], 0);
+  return lines;
+}"""
+
+
+def _accessibility_outline(context, html: str) -> list[str]:
+    page = context.new_page()
+    page.set_content(html)
+    nodes = context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+    outline = page.evaluate(AX_OUTLINE, nodes)
+    page.close()
+    return outline
+
+
+@pytest.mark.parametrize("page", ["question-4/4b.html", "question-5/5a.html"])
+def test_site_css_leaves_the_math_a_screen_reader_hears_unchanged(browser, built_site, page):
+    """site.css lays out KaTeX's MathML as plain text, for speed: every formula of the page (tables,
+    fractions, roots, scripts) keeps the accessibility tree it has under KaTeX's stylesheet alone."""
+    html = (built_site / page).read_text(encoding="utf-8")
+    formulas = re.findall(r'<span class="katex">.*?</katex-glyphs></span>', html, re.S)
+    assert len(formulas) > 50, f"only {len(formulas)} formulas found on {page}"
+    body = "".join(f"<p>Formula {i}: {formula}</p>" for i, formula in enumerate(formulas))
+    katex = (built_site / "assets/vendor/katex/katex.min.css").read_text(encoding="utf-8")
+    site = (built_site / "assets/site.css").read_text(encoding="utf-8")
+    context = browser.new_context()
+    try:
+        alone = _accessibility_outline(context, f"<style>{katex}</style>{body}")
+        styled = _accessibility_outline(context, f"<style>{katex}{site}</style>{body}")
+    finally:
+        context.close()
+    assert sum("MathMLMath" in line for line in alone) == len(formulas), "the MathML is not read out"
+    assert styled == alone, "site.css changes what a screen reader hears of the math"
+
+
+def test_colour_scheme_follows_the_system_until_the_reader_chooses(browser, site_url):
+    """overrides/partials/palette.html: dark for a system set to dark, before any script of
+    Material's runs; a choice made with the toggle (click or Enter) is kept on the next page."""
+    context = browser.new_context(color_scheme="dark")
+    try:
+        page = context.new_page()
+        page.route("**/bundle.*.min.js", lambda route: route.abort())  # the scheme is not Material's doing
+        page.goto(site_url + "question-5/5a.html", wait_until="domcontentloaded")
+        assert _scheme(page) == SCHEME["dark"]
+        assert page.evaluate("document.querySelector('meta[name=color-scheme]').content") == "dark"
+        page.unroute("**/bundle.*.min.js")
+        page.goto(site_url + "question-5/5a.html", wait_until="load")
+        page.get_by_title("Switch to light mode").click()
+        assert _scheme(page) == SCHEME["light"]
+        page.goto(site_url + "index.html", wait_until="load")
+        assert _scheme(page) == SCHEME["light"], "the reader's choice was not kept"
+        page.locator("form[data-palette] input:checked").focus()
+        page.keyboard.press("Enter")
+        assert _scheme(page) == SCHEME["dark"]
+        assert page.get_by_title("Switch to light mode").is_visible()
+        assert not page.get_by_title("Switch to dark mode").is_visible()
+    finally:
+        context.close()

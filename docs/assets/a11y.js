@@ -14,7 +14,8 @@
 
   // On a phone, a table that cannot fit the screen as a table becomes one card per row (the
   // stylesheet's table[data-cards="on"]; labels by snippets/plumbing/table_cards.py); one that
-  // fits stays a table.
+  // fits stays a table. A table is measured when it nears the screen, as the scroll boxes below
+  // are: measuring every table at load would lay out every block the browser skips off screen.
   const phone = window.matchMedia("(max-width: 44.9375em)");
   // An attribute is written only when its value changes: each write makes the browser work out
   // the page's styles again before the next measurement.
@@ -25,19 +26,20 @@
       element.setAttribute(name, value);
     }
   };
-  const cards = () => {
-    const tables = [...document.querySelectorAll(".md-typeset table[data-cards]")];
-    if (!phone.matches) {
-      tables.forEach(table => set(table, "data-cards", ""));
-      return;
-    }
+  const TABLES = ".md-typeset table[data-cards]";
+  let undecided = new Set();
+  const decide = tables => {
     // Measured as tables: only the ones shown as cards change back first.
     tables.forEach(table => set(table, "data-cards", ""));
     const wide = tables.map(table => {
       const box = table.closest(".md-typeset__scrollwrap") || table.parentElement;
       return box.scrollWidth > box.clientWidth + 1;
     });
-    tables.forEach((table, i) => set(table, "data-cards", wide[i] ? "on" : ""));
+    tables.forEach((table, i) => {
+      set(table, "data-cards", wide[i] ? "on" : "");
+      undecided.delete(table);
+      near.unobserve(table);
+    });
   };
 
   // A table, display formula or figure too wide for its box scrolls sideways: the keyboard must
@@ -45,9 +47,12 @@
   // content is no tab stop. Off screen a box is not laid out (content-visibility in site.css), and
   // measuring it would lay it out: a box is measured when it comes into view, and every box at
   // once when the reader first presses Tab (before the focus moves) or when asked by the event
-  // "boxes:measure" (the tests). The page is marked when every box is measured.
+  // "boxes:measure" (the tests). The page is marked when every box and table is measured.
   const BOXES = ".md-typeset__scrollwrap, .math-display, .exec-figure__scroll";
   let unmeasured = new Set();
+  const marked = () => {
+    if (!unmeasured.size && !undecided.size) set(document.documentElement, "data-boxes-measured", "");
+  };
   const measure = boxes => {
     const wide = boxes.map(box => box.scrollWidth > box.clientWidth + 1);
     boxes.forEach((box, i) => {
@@ -55,19 +60,36 @@
       unmeasured.delete(box);
       seen.unobserve(box);
     });
-    if (!unmeasured.size) set(document.documentElement, "data-boxes-measured", "");
   };
+  const shown = entries => entries.filter(entry => entry.isIntersecting).map(entry => entry.target);
+  // Tables are decided a screen ahead, so that a table turning into cards moves nothing in view;
+  // a box is measured in view, after the tables (cards change a wrapper's width).
+  const near = new IntersectionObserver(entries => {
+    const tables = shown(entries).filter(table => undecided.has(table));
+    if (tables.length) { decide(tables); marked(); }
+  }, {rootMargin: "100% 0px"});
   const seen = new IntersectionObserver(entries => {
-    const shown = entries.filter(entry => entry.isIntersecting).map(entry => entry.target);
-    if (shown.length) measure(shown.filter(box => unmeasured.has(box)));
+    const boxes = shown(entries).filter(box => unmeasured.has(box));
+    if (boxes.length) { measure(boxes); marked(); }
   });
-  const measureAll = () => { if (unmeasured.size) measure([...unmeasured]); };
+  const measureAll = () => {
+    if (undecided.size) decide([...undecided]);
+    if (unmeasured.size) measure([...unmeasured]);
+    marked();
+  };
   document.addEventListener("keydown", event => { if (event.key === "Tab") measureAll(); }, true);
   document.addEventListener("boxes:measure", measureAll);
   const reachable = () => {
+    near.disconnect();
     seen.disconnect();
+    const tables = [...document.querySelectorAll(TABLES)];
+    // Off a phone every table is a table: nothing to measure.
+    if (!phone.matches) tables.forEach(table => set(table, "data-cards", ""));
+    undecided = new Set(phone.matches ? tables : []);
     unmeasured = new Set(document.querySelectorAll(BOXES));
-    set(document.documentElement, "data-boxes-measured", unmeasured.size ? null : "");
+    set(document.documentElement, "data-boxes-measured", null);
+    marked();
+    undecided.forEach(table => near.observe(table));
     unmeasured.forEach(box => seen.observe(box));
   };
 
@@ -77,7 +99,7 @@
     cancelAnimationFrame(pending);
     // The width is read here, where the frame lays the page out anyway (read while this script
     // runs, it would lay the page out at once).
-    pending = requestAnimationFrame(() => { cards(); reachable(); width = window.innerWidth; });
+    pending = requestAnimationFrame(() => { reachable(); width = window.innerWidth; });
   };
   // Material wraps the tables after this script runs; its document$ observable says when.
   if (window.document$ && typeof window.document$.subscribe === "function") {
@@ -89,10 +111,9 @@
     document.fonts.ready.then(schedule);
     // A font a block asks for only when it is first laid out (a KaTeX size font, off screen at
     // load) can arrive after the block's boxes were measured and widen a display: measure again.
-    document.fonts.addEventListener("loadingdone", () => {
-      set(document.documentElement, "data-boxes-measured", null);
-      requestAnimationFrame(reachable);
-    });
+    // At once, not in a frame: until then a request to measure every box would find none left
+    // and mark the page measured with the old widths (reachable() reads no layout).
+    document.fonts.addEventListener("loadingdone", reachable);
   }
   // A width that holds for a moment: a window being dragged, or a screenshot tool's passing
   // change of size, would otherwise have the whole page laid out at every intermediate width.

@@ -137,7 +137,9 @@ class _RenderMath(Postprocessor):
             return f'<span class="katex-error">{html.escape(tex)}</span>'
         if display:
             # docs/assets/a11y.js makes a display a tab stop only while it is too wide to show whole.
-            return f'<div class="math-display">{rendered}</div>'
+            # The outer block is what docs/assets/site.css lets the browser skip off screen: the
+            # display inside it measures true even then (a query inside a skipped block lays it out).
+            return f'<div class="math-block"><div class="math-display">{rendered}</div></div>'
         return rendered
 
 
