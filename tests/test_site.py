@@ -375,3 +375,38 @@ def test_wide_tables_label_every_cell_for_phones(built_site, page):
                 return "".join(text.split())
 
             assert [bare(lab.get_text()) for lab in labels] == [bare(h) + ":" for h in headers][: len(labels)]
+
+
+@pytest.mark.parametrize("page", [*PAGES, "404.html"])
+def test_script_files_wait_for_the_parsed_page(built_site, page):
+    """overrides/main.html: every script file, the theme's and ours, is deferred (run in page order
+    once the page is parsed), so no first paint waits for one; a script written into the page is
+    only ever inline."""
+    scripts = soup(built_site, page).select("script[src]")
+    blocking = [tag["src"] for tag in scripts if not tag.has_attr("defer")]
+    assert blocking == [], f"{page}: scripts run before the page is parsed: {blocking}"
+
+
+KATEX_PRELOADS = ["KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2"]
+
+
+@pytest.mark.parametrize("page", [*PAGES, "404.html"])
+def test_pages_with_math_preload_katex_main_fonts_and_only_they(built_site, page):
+    """overrides/main.html: a page with math asks for KaTeX's two commonest fonts with the page (a
+    font found only at the first layout arrives after the first paint and moves the formulas in
+    view); both are files KaTeX's stylesheet names and the page's formulas use; a page without
+    math asks for none."""
+    page_soup = soup(built_site, page)
+    preloads = page_soup.select('link[rel="preload"][as="font"]')
+    has_math = page_soup.select_one("article .katex") is not None
+    if not has_math:
+        assert preloads == [], f"{page} has no math but preloads {[link['href'] for link in preloads]}"
+        return
+    assert [link["href"].rsplit("/", 1)[-1] for link in preloads] == KATEX_PRELOADS
+    css = (built_site / "assets/vendor/katex/katex.min.css").read_text(encoding="utf-8")
+    for link in preloads:
+        assert link.get("crossorigin") == "" and link.get("type") == "font/woff2", str(link)
+        target = (built_site / page).parent / link["href"]
+        assert target.resolve().is_file(), f"{page} preloads a missing font: {link['href']}"
+        assert f"fonts/{target.name}" in css, f"KaTeX's stylesheet does not use {target.name}"
+    assert page_soup.select_one("article .katex .mathnormal"), f"{page} never uses KaTeX_Math-Italic"
