@@ -592,7 +592,9 @@ def _inspect(browser, base: str, page: str) -> Inspection:
         if page == LEDGER:
             step("ledger-phone", lambda: shown.evaluate(LEDGER_PLACES))
         step("reading-phone", lambda: shown.evaluate(READING_PROBE))
-        step("screenshot-phone", lambda: _screenshot(shown, page, "phone"))
+        # Every block drawn, as a reader scrolling down would see it (a full-page capture leaves
+        # blank the blocks whose rendering is still skipped).
+        step("screenshot-phone", lambda: shown.evaluate(RENDER_ALL) and _screenshot(shown, page, "phone"))
         step("axe-phone", lambda: _axe(shown))
         found["load-errors"] += phone.errors
     finally:
@@ -1047,3 +1049,35 @@ def test_colour_scheme_follows_the_system_until_the_reader_chooses(browser, site
         assert not page.get_by_title("Switch to dark mode").is_visible()
     finally:
         context.close()
+
+
+# Scrolled a screen at a time: the blocks in view whose rendering is still skipped (none should be).
+SKIPPED_IN_VIEW = """async () => {
+  const frame = () => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  const found = [];
+  for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight * 0.8) {
+    scrollTo(0, y);
+    await frame();
+    for (const block of document.querySelectorAll(".md-typeset > *")) {
+      const box = block.getBoundingClientRect();
+      const inside = block.firstElementChild;
+      if (box.bottom < 0 || box.top > innerHeight || !inside) continue;
+      if (!inside.checkVisibility({contentVisibilityAuto: true})) {
+        found.push(`${block.tagName.toLowerCase()}.${block.className} at ${Math.round(y + box.top)} px`);
+      }
+    }
+  }
+  return [...new Set(found)];
+}"""
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p.startswith("question-")])
+def test_every_block_is_drawn_as_a_phone_reader_scrolls_to_it(browser, site_url, page):
+    """site.css skips the rendering of blocks off screen: scrolling down a phone a screen at a time,
+    no block in view is left undrawn."""
+    visit = Visit(browser, site_url, page, viewport=PHONE)
+    try:
+        skipped = visit.open().evaluate(SKIPPED_IN_VIEW)
+        assert skipped == [], f"blocks in view but not drawn: {skipped[:5]}"
+    finally:
+        visit.close()
