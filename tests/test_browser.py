@@ -1051,6 +1051,26 @@ def test_colour_scheme_follows_the_system_until_the_reader_chooses(browser, site
         context.close()
 
 
+# Joins and caps of a figure's first line, and of the header's first icon path (not a figure's).
+STROKES = """() => [".exec-figure__svg path", ".md-header svg path"].map(selector => {
+  const style = getComputedStyle(document.querySelector(selector));
+  return [style.strokeLinejoin, style.strokeLinecap];
+})"""
+
+
+def test_figures_keep_matplotlibs_line_joins_and_nothing_else_takes_them(browser, site_url):
+    """figures.py moves matplotlib's rule (round joins, butt caps) from each SVG's <style> to
+    site.css: a figure's lines still have them; the page's other drawings have CSS's defaults, as
+    they had on pages without a figure (the <style> had given them to every element)."""
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        page.goto(site_url + "question-5/5a.html", wait_until="load")
+        assert page.evaluate(STROKES) == [["round", "butt"], ["miter", "butt"]]
+    finally:
+        context.close()
+
+
 # Scrolled a screen at a time: the blocks in view whose rendering is still skipped (none should be).
 SKIPPED_IN_VIEW = """async () => {
   const frame = () => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)));

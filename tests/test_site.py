@@ -410,3 +410,23 @@ def test_pages_with_math_preload_katex_main_fonts_and_only_they(built_site, page
         assert target.resolve().is_file(), f"{page} preloads a missing font: {link['href']}"
         assert f"fonts/{target.name}" in css, f"KaTeX's stylesheet does not use {target.name}"
     assert page_soup.select_one("article .katex .mathnormal"), f"{page} never uses KaTeX_Math-Italic"
+
+
+@pytest.mark.parametrize("page", [*PAGES, "404.html"])
+def test_no_stylesheet_arrives_with_the_page_body(built_site, page):
+    """A <style> written into the body (matplotlib put one in every SVG: a rule for all elements)
+    styles the whole page, and parsed mid-page it has the browser restyle everything drawn so far
+    (Lighthouse: 5a's longest task at load). figures.py moves that rule to site.css."""
+    styles = soup(built_site, page).select("body style")
+    assert styles == [], f"{page} writes a stylesheet into its body: {[str(s)[:80] for s in styles]}"
+
+
+def test_site_css_counts_no_block_from_the_end():
+    """A selector that counts siblings from the end (:nth-last-child, :nth-last-of-type,
+    :last-of-type, :only-of-type) makes Chromium restyle every child of the article again once the
+    parser closes it after a first paint; with the theme's tabs' selectors that is every element
+    (Lighthouse: 1.8 s of style on proofs/q5c_figures, in about half the runs). :last-child is
+    checked on its one element only."""
+    css = (ROOT / "docs/assets/site.css").read_text(encoding="utf-8")
+    rules = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    assert not re.findall(r":(nth-last-child|nth-last-of-type|last-of-type|only-of-type)\b", rules)

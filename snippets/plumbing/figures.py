@@ -20,6 +20,8 @@ from snippets.plumbing.xref import figure_number  # noqa: E402
 # Text and axes are drawn in this sentinel colour, then handed to CSS as `currentColor`,
 # so they follow the theme's text colour in light and in dark mode.
 INK = "#010203"
+# The one rule matplotlib puts in every SVG's <style>; docs/assets/site.css gives it to .exec-figure__svg.
+MATPLOTLIB_RULE = "*{stroke-linejoin: round; stroke-linecap: butt}"
 # Mid-luminance colours (Okabe-Ito family) with at least 3:1 contrast on white and on Material's slate.
 PALETTE = ["#3b8fd9", "#c77c00", "#1f9a7a", "#d55e00", "#b26fce", "#808080"]
 
@@ -123,6 +125,12 @@ def svg_markup(
     svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.DOTALL)
     # RDF metadata (format, type) is not valid in HTML's SVG; the title and desc below describe it.
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)
+    # matplotlib's one rule, "*{stroke-linejoin: round; stroke-linecap: butt}", is in a <style>:
+    # inline, it would style the whole page, and parsed mid-page it restyled all of it (a phone's
+    # longest task on 5a). The site's stylesheet gives the figure's own lines these joins instead.
+    svg, moved = re.subn(rf"\s*<defs>\s*<style[^>]*>{re.escape(MATPLOTLIB_RULE)}</style>\s*</defs>", "", svg)
+    if moved != 1 or "<style" in svg:
+        raise ValueError(f"matplotlib's SVG changed: expected one <style>{MATPLOTLIB_RULE}</style>")
     # The fonts are named once, by the site's stylesheet (.exec-figure__svg), not on every text.
     svg = re.sub(r"font-family: [^;\"]*;? ?", "", svg)
     # On a phone the figure keeps at least this width (its smallest text at MIN_PHONE_TEXT_PX).
