@@ -1071,6 +1071,44 @@ def test_figures_keep_matplotlibs_line_joins_and_nothing_else_takes_them(browser
         context.close()
 
 
+# Printed: the statements of check boxes whose comparisons toggle lies over a word of their line
+# (the words drawn: KaTeX's MathML, for screen readers, is clipped to a pixel and not drawn).
+TOGGLE_OVER_STATEMENT = """() => [...document.querySelectorAll(".exec-check__item")].flatMap(item => {
+  const toggle = item.querySelector(":scope > .exec-check__more > summary").getBoundingClientRect();
+  const line = item.querySelector(":scope > .admonition-title");
+  const texts = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+  const rects = [];
+  while (texts.nextNode()) {
+    if (texts.currentNode.parentElement.closest(".katex-mathml")) continue;
+    const words = document.createRange();
+    words.selectNodeContents(texts.currentNode);
+    rects.push(...words.getClientRects());
+  }
+  const hit = rects.some(word => word.width > 0 && word.right > toggle.left
+    && word.left < toggle.right && word.bottom > toggle.top && word.top < toggle.bottom);
+  return hit ? [item.querySelector(".exec-check__statement").textContent.slice(0, 60)] : [];
+})"""
+
+
+@pytest.mark.parametrize("page", ["question-4/4b.html", "question-5/5a.html"])
+def test_printed_check_boxes_keep_their_toggle_off_the_statement(browser, site_url, page):
+    """On paper (the book, `make pdf`, or a page printed from the browser) a check's comparisons
+    are printed open, under their count ("4 comparisons"): the count is not printed over the words
+    of the check's line, as it was at the line's right end."""
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        tab = context.new_page()
+        tab.emulate_media(media="print")
+        tab.goto(site_url + page, wait_until="load")
+        assert tab.evaluate("document.querySelectorAll('.exec-check__item').length") > 0
+        assert tab.evaluate(TOGGLE_OVER_STATEMENT) == []
+        chevrons = tab.evaluate("""[...document.querySelectorAll(".exec-check__more > summary")]
+            .filter(toggle => getComputedStyle(toggle, "::after").display !== "none").length""")
+        assert chevrons == 0, f"{chevrons} printed toggles show a chevron, with nothing to unfold"
+    finally:
+        context.close()
+
+
 # Scrolled a screen at a time: the blocks in view whose rendering is still skipped (none should be).
 SKIPPED_IN_VIEW = """async () => {
   const frame = () => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)));
