@@ -1094,7 +1094,7 @@ TOGGLE_OVER_STATEMENT = """() => [...document.querySelectorAll(".exec-check__ite
 def test_printed_check_boxes_keep_their_toggle_off_the_statement(browser, site_url, page):
     """On paper (the book, `make pdf`, or a page printed from the browser) a check's comparisons
     are printed open, under their count ("4 comparisons"): the count is not printed over the words
-    of the check's line, as it was at the line's right end."""
+    of the check's line, as it was at the line's right end; and no summary shows a chevron."""
     context = browser.new_context(viewport=DESKTOP)
     try:
         tab = context.new_page()
@@ -1102,9 +1102,9 @@ def test_printed_check_boxes_keep_their_toggle_off_the_statement(browser, site_u
         tab.goto(site_url + page, wait_until="load")
         assert tab.evaluate("document.querySelectorAll('.exec-check__item').length") > 0
         assert tab.evaluate(TOGGLE_OVER_STATEMENT) == []
-        chevrons = tab.evaluate("""[...document.querySelectorAll(".exec-check__more > summary")]
+        chevrons = tab.evaluate("""[...document.querySelectorAll("details > summary")]
             .filter(toggle => getComputedStyle(toggle, "::after").display !== "none").length""")
-        assert chevrons == 0, f"{chevrons} printed toggles show a chevron, with nothing to unfold"
+        assert chevrons == 0, f"{chevrons} printed summaries show a chevron, with nothing to unfold"
     finally:
         context.close()
 
