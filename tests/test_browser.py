@@ -1071,6 +1071,46 @@ def test_figures_keep_matplotlibs_line_joins_and_nothing_else_takes_them(browser
         context.close()
 
 
+def _chevrons_off_their_toggle(context, tab) -> list[str]:
+    """Each <summary> whose chevron (Material's ::after, found through DevTools, as a script sees
+    no box for a pseudo-element) is not drawn within the summary's own box."""
+    cdp = context.new_cdp_session(tab)
+    off = []
+
+    def box(node_id):
+        quad = cdp.send("DOM.getBoxModel", {"nodeId": node_id})["model"]["border"]
+        return min(quad[0::2]), min(quad[1::2]), max(quad[0::2]), max(quad[1::2])
+
+    def walk(node):
+        afters = [p for p in node.get("pseudoElements", []) if p["pseudoType"] == "after"]
+        if node.get("nodeName") == "SUMMARY" and afters:  # a summary with no chevron has none
+            (left, top, right, bottom), chevron = box(node["nodeId"]), box(afters[0]["nodeId"])
+            if not (left <= chevron[0] and chevron[2] <= right and top <= chevron[1] and chevron[3] <= bottom):
+                off.append(f"summary {len(off) + 1}: chevron at {chevron}, summary at {(left, top, right, bottom)}")
+        for child in node.get("children", []):
+            walk(child)
+
+    tab.evaluate(RENDER_ALL)
+    walk(cdp.send("DOM.getDocument", {"depth": -1})["root"])
+    return off
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+@pytest.mark.parametrize("page", ["question-4/4b.html", "question-5/5a.html"])
+def test_every_chevron_is_drawn_on_its_own_toggle(browser, site_url, page, width):
+    """A check box's toggle sits below the check's line on a phone: its chevron is drawn at the
+    right end of that row, not at the top of the box over the end of the line (where the phone
+    layout had left it); on the desktop the toggle is the chevron."""
+    context = browser.new_context(viewport=DESKTOP if width == "desktop" else PHONE)
+    try:
+        tab = context.new_page()
+        tab.goto(site_url + page, wait_until="load")
+        assert tab.evaluate("document.querySelectorAll('.exec-check__more > summary').length") > 0
+        assert _chevrons_off_their_toggle(context, tab) == []
+    finally:
+        context.close()
+
+
 # Printed: the statements of check boxes whose comparisons toggle lies over a word of their line
 # (the words drawn: KaTeX's MathML, for screen readers, is clipped to a pixel and not drawn).
 TOGGLE_OVER_STATEMENT = """() => [...document.querySelectorAll(".exec-check__item")].flatMap(item => {
