@@ -1084,9 +1084,11 @@ def _chevrons_off_their_toggle(context, tab) -> list[str]:
     def walk(node):
         afters = [p for p in node.get("pseudoElements", []) if p["pseudoType"] == "after"]
         if node.get("nodeName") == "SUMMARY" and afters:  # a summary with no chevron has none
-            (left, top, right, bottom), chevron = box(node["nodeId"]), box(afters[0]["nodeId"])
-            if not (left <= chevron[0] and chevron[2] <= right and top <= chevron[1] and chevron[3] <= bottom):
-                off.append(f"summary {len(off) + 1}: chevron at {chevron}, summary at {(left, top, right, bottom)}")
+            toggle, chevron = box(node["nodeId"]), box(afters[0]["nodeId"])
+            inside = toggle[0] <= chevron[0] and toggle[1] <= chevron[1]
+            inside = inside and chevron[2] <= toggle[2] and chevron[3] <= toggle[3]
+            if not inside:
+                off.append(f"summary {len(off) + 1}: chevron at {chevron}, summary at {toggle}")
         for child in node.get("children", []):
             walk(child)
 
