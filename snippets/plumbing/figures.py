@@ -125,9 +125,8 @@ def svg_markup(
     svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.DOTALL)
     # RDF metadata (format, type) is not valid in HTML's SVG; the title and desc below describe it.
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)
-    # matplotlib's one rule, "*{stroke-linejoin: round; stroke-linecap: butt}", is in a <style>:
-    # inline, it would style the whole page, and parsed mid-page it restyled all of it (a phone's
-    # longest task on 5a). The site's stylesheet gives the figure's own lines these joins instead.
+    # matplotlib's one rule sits in a <style>: inline, it would style the whole page, and parsed
+    # mid-page it restyled all of it (a phone's longest task on 5a). site.css gives it to figures.
     svg, moved = re.subn(rf"\s*<defs>\s*<style[^>]*>{re.escape(MATPLOTLIB_RULE)}</style>\s*</defs>", "", svg)
     if moved != 1 or "<style" in svg:
         raise ValueError(f"matplotlib's SVG changed: expected one <style>{MATPLOTLIB_RULE}</style>")
