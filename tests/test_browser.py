@@ -300,6 +300,11 @@ READING_PROBE = """() => {
     out.figureScroll = (out.figureScroll || []).concat([{figure, scrolls: scrolls(scroller),
       tabStop: scroller.getAttribute("tabindex") === "0"}]);
   }
+
+  // Code blocks (Material's <code> inside <pre> is what scrolls), in any tab.
+  out.code = [...article.querySelectorAll("pre > code")].filter(code => code.checkVisibility()).map(code => ({
+    start: code.textContent.trim().slice(0, 40), scrolls: scrolls(code),
+    tabStop: code.getAttribute("tabindex") === "0"}));
   return out;
 }"""
 
@@ -860,7 +865,7 @@ def test_no_display_formula_is_clipped_at_desktop_width(inspected, page):
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("page", INSPECTED)
 def test_only_boxes_that_scroll_are_tab_stops(inspected, page, width):
-    """A display, table or figure box is a keyboard tab stop exactly when it scrolls sideways;
+    """A display, table, figure or code box is a keyboard tab stop exactly when it scrolls sideways;
     one that scrolls shows that it does (edge shadows) and keeps its equation number in view."""
     found = inspected(page)[f"reading-{width}"]
     problems = []
@@ -877,6 +882,9 @@ def test_only_boxes_that_scroll_are_tab_stops(inspected, page, width):
     for figure in found.get("figureScroll", []):
         if figure["tabStop"] != figure["scrolls"]:
             problems.append(f"{figure['figure']}: scrolls={figure['scrolls']}, tab stop={figure['tabStop']}")
+    for code in found["code"]:
+        if code["tabStop"] != code["scrolls"]:
+            problems.append(f"code {code['start']!r}: scrolls={code['scrolls']}, tab stop={code['tabStop']}")
     assert problems == [], "\n".join(problems)
 
 
@@ -1160,9 +1168,11 @@ SKIPPED_IN_VIEW = """async () => {
     await frame();
     for (const block of document.querySelectorAll(".md-typeset > *")) {
       const box = block.getBoundingClientRect();
-      const inside = block.firstElementChild;
-      if (box.bottom < 0 || box.top > innerHeight || !inside) continue;
-      if (!inside.checkVisibility({contentVisibilityAuto: true})) {
+      // A Source|Result block is skipped below its labels: its open tab is looked at too.
+      const inside = [block.firstElementChild, ...block.querySelectorAll(":scope > .tabbed-content > *")]
+        .filter(element => element && element.checkVisibility());
+      if (box.bottom < 0 || box.top > innerHeight || !inside.length) continue;
+      if (inside.some(element => !element.checkVisibility({contentVisibilityAuto: true}))) {
         found.push(`${block.tagName.toLowerCase()}.${block.className} at ${Math.round(y + box.top)} px`);
       }
     }
@@ -1181,3 +1191,58 @@ def test_every_block_is_drawn_as_a_phone_reader_scrolls_to_it(browser, site_url,
         assert skipped == [], f"blocks in view but not drawn: {skipped[:5]}"
     finally:
         visit.close()
+
+
+# The first Source|Result block's code: whether Material has given it its copy button yet.
+FIRST_SOURCE_COPY = """() => !!document.querySelector(".tabbed-set pre")
+  .querySelector(":scope > .md-code__nav > [data-md-type=copy]")"""
+
+
+def test_a_code_block_gets_its_copy_button_once_it_is_shown(browser, site_url):
+    """Material mounts a code block when it comes into view (content.lazy in mkdocs.yml), not all
+    at load: a Source tab's code has no copy button while the tab is closed, and has one once the
+    reader opens the tab."""
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        tab = context.new_page()
+        tab.goto(site_url + "question-5/5a.html", wait_until="load")
+        tab.wait_for_timeout(500)
+        assert not tab.evaluate(FIRST_SOURCE_COPY), "a closed tab's code was mounted at load"
+        tab.locator(".tabbed-set .tabbed-labels > label", has_text="Source").first.click()
+        tab.wait_for_function(FIRST_SOURCE_COPY, timeout=5000)
+    finally:
+        context.close()
+
+
+# Installed before the page's scripts: each change of the root element's set of classes, with
+# whether the parser had reached the body when it happened.
+ROOT_CLASS_CHANGES = """window.__rootClassChanges = [];
+new MutationObserver(records => {
+  const root = document.documentElement;
+  const values = records.filter(r => r.target === root).map(r => r.oldValue || "");
+  values.push(root.className);
+  const set = value => value.split(/\\s+/).filter(Boolean).sort().join(" ");
+  for (let i = 1; i < values.length; i++) {
+    const [before, after] = [set(values[i - 1]), set(values[i])];
+    if (before !== after) window.__rootClassChanges.push({before, after, body: document.body !== null});
+  }
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ["class"],
+                      attributeOldValue: true});"""
+
+
+def test_the_root_classes_are_set_before_the_body_is_parsed(browser, site_url):
+    """overrides/main.html gives the root element the classes Material's script gives it ("js",
+    "js-focus-visible") in the page's head: changed after the body is parsed, they made Chromium
+    restyle the whole page (Material's `table:not([class]) td > :first-child`). Material's script
+    still runs (it adds its own attribute) and changes nothing more."""
+    context = browser.new_context(viewport=PHONE)
+    try:
+        tab = context.new_page()
+        tab.add_init_script(ROOT_CLASS_CHANGES)
+        tab.goto(site_url + "question-5/5a.html", wait_until="load")
+        tab.wait_for_function("document.documentElement.hasAttribute('data-js-focus-visible')")
+        changes = tab.evaluate("window.__rootClassChanges")
+        assert [c for c in changes if c["body"]] == [], "the root's classes changed after the head"
+        assert changes and changes[-1]["after"] == "js js-focus-visible", changes
+    finally:
+        context.close()

@@ -48,7 +48,11 @@
   // measuring it would lay it out: a box is measured when it comes into view, and every box at
   // once when the reader first presses Tab (before the focus moves) or when asked by the event
   // "boxes:measure" (the tests). The page is marked when every box and table is measured.
-  const BOXES = ".md-typeset__scrollwrap, .math-display, .exec-figure__scroll";
+  // Code blocks too: Material gives one its tab stop only once the block is in view (the
+  // content.lazy feature, mkdocs.yml), so a reader pressing Tab would pass over the ones below.
+  // Material's rule is the same on a device with a pointer that hovers; on a touch screen it takes
+  // the tab stop away when the block comes into view, as it always has.
+  const BOXES = ".md-typeset__scrollwrap, .math-display, .exec-figure__scroll, .md-typeset pre > code";
   let unmeasured = new Set();
   const marked = () => {
     if (!unmeasured.size && !undecided.size) set(document.documentElement, "data-boxes-measured", "");
