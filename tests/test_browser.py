@@ -375,6 +375,17 @@ LEDGER_PLACES = """() => [...document.querySelectorAll(".exec-ledger__page")].ma
   return {page: section.dataset.page, place, height};
 })"""
 
+# Each check box between a page's blocks: the place it holds while skipped, and its height drawn.
+CHECK_PLACES = """() => [...document.querySelectorAll(".md-typeset > .exec-check")].map(box => {
+  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+  const place = parseFloat(getComputedStyle(box).getPropertyValue("--check-height")) * rem;
+  const skipped = box.style.contentVisibility;
+  box.style.contentVisibility = "visible";
+  const height = box.getBoundingClientRect().height;
+  box.style.contentVisibility = skipped;
+  return {check: box.querySelector(".exec-check__item").id, place, height};
+})"""
+
 # A figure's SVG holds thousands of paths that axe would walk for minutes in total; to axe only the
 # <svg role="img"> itself matters (its name, from <title> and <desc>), and the paths' contrast is
 # measured by the legibility probe above. So axe runs last on a page, after the drawings are
@@ -565,6 +576,7 @@ def _inspect(browser, base: str, page: str) -> Inspection:
         step("reading-desktop", lambda: shown.evaluate(READING_PROBE))
         if page == LEDGER:
             step("ledger-desktop", lambda: shown.evaluate(LEDGER_PLACES))
+        step("check-places-desktop", lambda: shown.evaluate(CHECK_PLACES))
         step("tab-focus", lambda: _tab_focus_ring(shown))
         step("figures", lambda: shown.evaluate(FIGURE_PROBE))
         step("scheme-initial", lambda: _scheme(shown))
@@ -596,6 +608,7 @@ def _inspect(browser, base: str, page: str) -> Inspection:
         step("narrow", lambda: shown.evaluate(NARROW_PROBE))
         if page == LEDGER:
             step("ledger-phone", lambda: shown.evaluate(LEDGER_PLACES))
+        step("check-places-phone", lambda: shown.evaluate(CHECK_PLACES))
         step("reading-phone", lambda: shown.evaluate(READING_PROBE))
         # Every block drawn, as a reader scrolling down would see it (a full-page capture leaves
         # blank the blocks whose rendering is still skipped).
@@ -740,6 +753,18 @@ def test_ledger_sections_hold_a_place_no_shorter_than_themselves(inspected, mode
     assert len(sections) >= 2, "the ledger has no sections"
     short = [s for s in sections if not s["place"] >= s["height"]]
     assert short == [], f"sections taller than their place: {short}"
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+@pytest.mark.parametrize("page", [p for p in INSPECTED if p.startswith("question-")])
+def test_check_boxes_hold_a_place_no_shorter_than_themselves(inspected, page, width):
+    """Off screen a check box is not rendered and holds a place of its estimated height
+    (check_report.py): a tool that lays out its inside alone (Lighthouse's target-size scan) must
+    find the inside within that place, or its toggles would overlap the next box's."""
+    boxes = inspected(page)[f"check-places-{width}"]
+    assert boxes, "the page shows no check box between its blocks"
+    short = [b for b in boxes if not b["place"] >= b["height"]]
+    assert short == [], f"check boxes taller than their place: {short}"
 
 
 # Text a reader should never see: TeX that KaTeX did not render.
