@@ -364,27 +364,20 @@ LANDING_PROBE = """() => {
   return landed;
 }"""
 
-# The ledger's sections skip rendering off screen and hold a place (check_report.py's estimate):
-# each section's place against its height, laid out.
-LEDGER_PLACES = """() => [...document.querySelectorAll(".exec-ledger__page")].map(section => {
+# Blocks that skip rendering off screen and hold a place (check_report.py's estimate, a CSS
+# property in rem): the ledger's sections and the check boxes between a page's blocks. Each
+# block's place against its height, laid out.
+PLACES = """([selector, property]) => [...document.querySelectorAll(selector)].map(block => {
   const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
-  const place = parseFloat(getComputedStyle(section).getPropertyValue("--ledger-height")) * rem;
-  section.style.contentVisibility = "visible";
-  const height = section.getBoundingClientRect().height;
-  section.style.contentVisibility = "";
-  return {page: section.dataset.page, place, height};
+  const place = parseFloat(getComputedStyle(block).getPropertyValue(property)) * rem;
+  const before = block.style.contentVisibility;
+  block.style.contentVisibility = "visible";
+  const height = block.getBoundingClientRect().height;
+  block.style.contentVisibility = before;
+  return {block: block.dataset.page || block.querySelector("[id]").id, place, height};
 })"""
-
-# Each check box between a page's blocks: the place it holds while skipped, and its height drawn.
-CHECK_PLACES = """() => [...document.querySelectorAll(".md-typeset > .exec-check")].map(box => {
-  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
-  const place = parseFloat(getComputedStyle(box).getPropertyValue("--check-height")) * rem;
-  const skipped = box.style.contentVisibility;
-  box.style.contentVisibility = "visible";
-  const height = box.getBoundingClientRect().height;
-  box.style.contentVisibility = skipped;
-  return {check: box.querySelector(".exec-check__item").id, place, height};
-})"""
+LEDGER_PLACES = [".exec-ledger__page", "--ledger-height"]
+CHECK_PLACES = [".md-typeset > .exec-check", "--check-height"]
 
 # A figure's SVG holds thousands of paths that axe would walk for minutes in total; to axe only the
 # <svg role="img"> itself matters (its name, from <title> and <desc>), and the paths' contrast is
@@ -575,8 +568,8 @@ def _inspect(browser, base: str, page: str) -> Inspection:
             step("proof-landing", lambda: shown.evaluate(LANDING_PROBE))
         step("reading-desktop", lambda: shown.evaluate(READING_PROBE))
         if page == LEDGER:
-            step("ledger-desktop", lambda: shown.evaluate(LEDGER_PLACES))
-        step("check-places-desktop", lambda: shown.evaluate(CHECK_PLACES))
+            step("ledger-desktop", lambda: shown.evaluate(PLACES, LEDGER_PLACES))
+        step("check-places-desktop", lambda: shown.evaluate(PLACES, CHECK_PLACES))
         step("tab-focus", lambda: _tab_focus_ring(shown))
         step("figures", lambda: shown.evaluate(FIGURE_PROBE))
         step("scheme-initial", lambda: _scheme(shown))
@@ -607,8 +600,8 @@ def _inspect(browser, base: str, page: str) -> Inspection:
         shown = phone.page
         step("narrow", lambda: shown.evaluate(NARROW_PROBE))
         if page == LEDGER:
-            step("ledger-phone", lambda: shown.evaluate(LEDGER_PLACES))
-        step("check-places-phone", lambda: shown.evaluate(CHECK_PLACES))
+            step("ledger-phone", lambda: shown.evaluate(PLACES, LEDGER_PLACES))
+        step("check-places-phone", lambda: shown.evaluate(PLACES, CHECK_PLACES))
         step("reading-phone", lambda: shown.evaluate(READING_PROBE))
         # Every block drawn, as a reader scrolling down would see it (a full-page capture leaves
         # blank the blocks whose rendering is still skipped).

@@ -183,10 +183,16 @@ def _unbroken_numbers(text: str) -> str:
     return re.sub(r"\d[\d.]*e[-+]\d+", lambda m: f'<span class="exec-number">{m[0]}</span>', text)
 
 
+def _box_lines(result: Result) -> tuple[str, str, str]:
+    """What a proof's line says, as text: its statement (TeX as written), method and scope, count."""
+    count = _count(len(result.outcomes), "comparison", "comparisons")
+    return result.check.statement, f"{result.method} · {_scope(result)}", count
+
+
 def _box_item(result: Result, here: str) -> str:
     """One proof: a line with statement, method, scope and proof link; its comparisons fold out."""
     found = result.check
-    meta = f"{html.escape(result.method)} · {html.escape(_scope(result))}"
+    statement, meta, count = _box_lines(result)
     proof = f'<a class="exec-check__proof" href="{proof_href(found, here)}">proof</a>'
     folded = [f'<ul class="exec-check__outcomes">{"".join(_comparison(o) for o in result.outcomes)}</ul>']
     if result.false_alarm_text:
@@ -197,12 +203,11 @@ def _box_item(result: Result, here: str) -> str:
             f'<p class="exec-check__repo"><a href="{html.escape(link)}">'
             f"{html.escape(found.location)} at the built commit</a></p>"
         )
-    count = _count(len(result.outcomes), "comparison", "comparisons")
     return (
         f'<div class="admonition success exec-check__item" id="{found.anchor}">'
         f'<p class="admonition-title">'
-        f'<span class="exec-check__statement">{statement_html(found.statement)}</span> '
-        f'<span class="exec-check__meta">{meta} · {proof}</span></p>'
+        f'<span class="exec-check__statement">{statement_html(statement)}</span> '
+        f'<span class="exec-check__meta">{html.escape(meta)} · {proof}</span></p>'
         f'<details class="exec-check__more"><summary><span class="exec-check__count">{count}</span></summary>'
         f'{"".join(folded)}</details></div>'
     )
@@ -214,14 +219,9 @@ def _box_height(results: list[Result]) -> float:
     Off screen the stylesheet skips a box's rendering and holds its place at this height; a tool
     that lays out the inside alone (Lighthouse's target-size scan) must find it within that place,
     or its toggles would overlap the next box's. Measured at 375 and 1280 px on every page, a box
-    took at most 3 rem per check and 0.03 rem per character of its lines (statement with its TeX,
-    method, scope, count); the browser tests compare each place with its box at both widths."""
-    chars = sum(
-        len(r.check.statement)
-        + len(f"{r.method} · {_scope(r)} · proof")
-        + len(_count(len(r.outcomes), "comparison", "comparisons"))
-        for r in results
-    )
+    took less than 3 rem per check plus 0.03 rem per character of its lines (_box_lines, and the
+    proof link); the browser tests compare each place with its box at both widths."""
+    chars = sum(len(" · proof") + sum(map(len, _box_lines(r))) for r in results)
     return round(3 * len(results) + 0.05 * chars, 1)
 
 
