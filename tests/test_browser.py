@@ -1264,3 +1264,29 @@ def test_the_root_classes_are_set_before_the_body_is_parsed(browser, site_url):
         assert changes and changes[-1]["after"] == "js js-focus-visible", changes
     finally:
         context.close()
+
+
+# Installed before the page's scripts: each style sheet added to the page once it has been parsed.
+LATE_STYLESHEETS = """window.__lateStylesheets = [];
+new MutationObserver(records => {
+  if (document.readyState === "loading") return;
+  for (const node of records.flatMap(r => [...r.addedNodes])) {
+    if (node.nodeName === "STYLE" || (node.nodeName === "LINK" && /stylesheet/i.test(node.rel)))
+      window.__lateStylesheets.push(node.outerHTML.slice(0, 120));
+  }
+}).observe(document, {subtree: true, childList: true});"""
+
+
+def test_no_style_sheet_is_added_once_the_page_is_parsed(browser, site_url):
+    """A style sheet added once the page is parsed makes the browser match every element against
+    its rules again (xref-preview.js added the preview's at load; it is now in site.css). Every
+    sheet is in the page's head."""
+    context = browser.new_context(viewport=PHONE)
+    try:
+        tab = context.new_page()
+        tab.add_init_script(LATE_STYLESHEETS)
+        tab.goto(site_url + "question-5/5a.html", wait_until="load")
+        tab.wait_for_timeout(500)
+        assert tab.evaluate("window.__lateStylesheets") == []
+    finally:
+        context.close()

@@ -42,6 +42,8 @@ def _preview_of(page, href: str):
 def test_hovering_a_reference_shows_its_target(probe_page, href, shows):
     preview = _preview_of(probe_page["page"], href)
     assert shows in preview.inner_text().replace("\u200b", "")
+    # Styled by site.css: a box beside the link, over the page, not a block at the page's end.
+    assert preview.evaluate("box => getComputedStyle(box).position") == "absolute"
 
 
 @pytest.mark.build

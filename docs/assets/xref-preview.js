@@ -2,20 +2,12 @@
 // the table with its caption, or the check box. A target on the same page is copied from the
 // page; one on another page is read from that page of this site (same origin, never a third
 // party), which a browser allows over http but not from file://, where the link's title remains.
+// The box's look is in site.css: a style sheet added by a script once the page is parsed makes
+// the browser match every element against the new rules again.
 (() => {
   const pages = new Map();
   let current = null;
   let box = null;
-
-  const style = document.createElement("style");
-  style.textContent = `
-    .xref-preview { position: absolute; z-index: 5; max-width: min(36rem, 92vw); max-height: 60vh;
-      overflow: hidden; padding: 0.4rem 0.8rem; border-radius: 0.2rem; font-size: 0.7rem;
-      background: var(--md-default-bg-color); color: var(--md-default-fg-color);
-      box-shadow: var(--md-shadow-z2); border: 1px solid var(--md-default-fg-color--lightest); }
-    .xref-preview figure { margin: 0; } .xref-preview svg { max-height: 35vh; width: auto; }
-    @media print { .xref-preview { display: none; } }`;
-  document.head.append(style);
 
   function page(url) {
     if (!pages.has(url.pathname)) {
