@@ -7,7 +7,7 @@ import re
 import pytest
 from material.plugins.search.plugin import Parser
 
-from snippets.plumbing.search_prefilter import searchable
+from snippets.plumbing.search_prefilter import searchable, without_drawings
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +48,35 @@ def test_cutting_the_glyphs_removes_nothing_search_would_index():
 
     assert "katex-glyphs" in page and "katex-glyphs" not in searchable(page)
     assert sections(searchable(page)) == sections(page)
+
+
+def _sections(content: str) -> list[tuple[str | None, str, str]]:
+    parser = Parser()
+    parser.feed(content)
+    parser.close()
+    return [(s.id, "".join(s.title), "".join(s.text)) for s in parser.data if not s.is_excluded()]
+
+
+def test_reading_formulas_as_text_indexes_every_page_the_same(built_site):
+    """search_prefilter hands search each formula's MathML as its text (fewer tags to parse):
+    on every built page, Material's parser finds the same sections, titles and text either way."""
+    pages = sorted(built_site.rglob("*.html"))
+    assert len(pages) > 40
+    texts = {p.relative_to(built_site).as_posix(): p.read_text(encoding="utf-8") for p in pages}
+    differ = [name for name, text in texts.items()
+              if _sections(searchable(text)) != _sections(without_drawings(text))]
+    assert not differ, f"formulas read as text index these pages differently: {differ}"
+
+
+def test_white_space_inside_a_formula_reads_as_the_parser_reads_it():
+    """A thin space (\\, renders U+2009) or a text's spaces alone between two MathML tags: one
+    space, as the parser reads a text that is only white space."""
+    from snippets.plumbing.katex_math import render
+
+    formula = render(r"x\,y \text{ for all } z", display=False)
+    page = f"<h2 id='x'>Heading {render('a_1', display=False)}</h2><p>Then {formula} and.</p>"
+    assert "<mtext>\u2009</mtext>" in page
+    assert _sections(searchable(page)) == _sections(without_drawings(page))
 
 
 def test_an_icon_without_a_description_keeps_the_prose_after_it():

@@ -8,10 +8,11 @@ A block's output is reused only when everything it could depend on is unchanged:
   state of the files each of those read (the key is a chain), so state a block hands on (its
   session namespace, module state, random generators) is accounted for;
 - the page context it starts from (figure counter, the page's prose values);
-- the project: every file under `snippets/` (all modules a block can import, and their data),
-  `requirements.lock`, `package-lock.json`, `pyproject.toml`, `mkdocs.yml`, the list of files
-  in `docs/`, the installed distributions and their versions, the Python version, and the
-  environment (less a short list of shell noise);
+- the project, as each build starts: every file under `snippets/` (all modules a block can
+  import, and their data), `requirements.lock`, `package-lock.json`, `pyproject.toml`,
+  `mkdocs.yml`, the list of files in `docs/`, the installed distributions and their versions,
+  the Python version, and the environment (less a short list of shell noise); a block that runs
+  after a file under `snippets/` changed is not stored;
 - every other file the block opened or directory it listed while it ran (recorded with an audit
   hook and compared by content on every reuse): that is how the ledger and page summaries,
   which read the prose values of every page, re-run when any page's prose values change.
@@ -422,6 +423,11 @@ class ExecCache:
         self.build.page_object = current
         self.build.page_chain = ""
         self.build.position = 0
+        if self.build.fingerprint:
+            return
+        # Once per build, as it starts (per page it was a tenth of a warm rebuild): a snippet saved
+        # later in the build is caught by the block that runs after it (`moved` in `run`), and
+        # reloaded by the next build, which a server starts on that edit.
         fingerprint = project_fingerprint(current.docs_dir)
         self._check_process(fingerprint)
         self.build.fingerprint = _digest(fingerprint)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from material.plugins.search.plugin import SearchIndex
@@ -19,11 +20,30 @@ FIGURE = re.compile(
     r"<svg\b[^>]*>(?:(?!</svg>).)*?<desc\b[^>]*>(?P<description>.*?)</desc>.*?</svg>", re.S
 )
 
+# A formula is indexed as its MathML's text; the parser only skips the MathML's tags, most of
+# what is left of a question page's markup. Read as text, the index is the same
+# (tests/test_search_index.py compares both readings of every built page).
+MATHML = re.compile(r"(<math\b[^>]*>)(.*?)(</math>)", re.S)
+TAG = re.compile(r"<[^>]*>")
+
 _index_page = SearchIndex.add_entry_from_context
 
 
+def _math_as_text(match: re.Match[str]) -> str:
+    # The parser reads text between two tags that is only white space as one space.
+    parts = TAG.split(match[2])
+    text = "".join(" " if html.unescape(part).isspace() else part for part in parts)
+    return match[1] + text + match[3]
+
+
 def searchable(content: str) -> str:
-    """The page's HTML as search should read it: no glyphs, each figure by its description."""
+    """The page's HTML as search should read it: no glyphs, each figure by its description, each
+    formula's MathML as its text."""
+    return MATHML.sub(_math_as_text, without_drawings(content))
+
+
+def without_drawings(content: str) -> str:
+    """The page's HTML without KaTeX's glyphs, each figure replaced by its description."""
     return FIGURE.sub(r"<p>\g<description></p>", GLYPHS.sub("", content))
 
 
