@@ -2,6 +2,10 @@
 
 Used by `make bench` (tests/bench.py); run alone with `.venv/bin/python tests/lighthouse.py SITE_DIR`.
 Each page is audited in a fresh Chromium, one page after the other (the scores measure time).
+A score measures one load, and loads of one page vary: a page whose first run falls short of a
+target or comes near one is run again, and its figures are the medians of its runs (Lighthouse's
+docs/variability.md: "run Lighthouse multiple times"; the median of five halves the spread),
+shown beside the worst run.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,6 +27,9 @@ LIGHTHOUSE = ROOT / "node_modules" / "lighthouse" / "cli" / "index.js"
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 # Targets from the issue: performance >= 90 with total blocking time <= 200 ms, on every page.
 TARGET_PERFORMANCE, TARGET_TBT_MS = 90, 200
+# A first run this close to a target is not taken alone: the page is run until it has RUNS_NEAR.
+NEAR_PERFORMANCE, NEAR_TBT_MS = TARGET_PERFORMANCE + 5, TARGET_TBT_MS - 50
+RUNS_NEAR = 5
 
 
 def audit(url: str, report: Path) -> dict[str, float]:
@@ -70,13 +78,31 @@ def _audit_once(url: str, report: Path) -> dict[str, float]:
     return scores
 
 
-def audit_site(site: Path, pages: list[str]) -> dict[str, dict[str, float]]:
-    """Every page of a built site, served gzipped from 127.0.0.1."""
+def audit_site(site: Path, pages: list[str], runs: int = 1) -> dict[str, dict[str, float]]:
+    """Every page of a built site, served gzipped from 127.0.0.1: `runs` runs each, and
+    RUNS_NEAR for a page whose first run is near a target; each figure the median of the runs."""
     results = {}
     with serve(site, compress=True) as base, tempfile.TemporaryDirectory(prefix="lighthouse-") as tmp:
         for index, page in enumerate(pages):
-            results[page] = audit(base + page, Path(tmp) / f"{index}.json")
+            report = Path(tmp) / f"{index}.json"
+            done = [audit(base + page, report)]
+            wanted = max(runs, RUNS_NEAR if near_target(done[0]) else 1)
+            done += [audit(base + page, report) for _ in range(wanted - 1)]
+            results[page] = summary(done)
     return results
+
+
+def summary(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The median of each figure over the runs, with the worst performance and TBT beside them."""
+    figures = {name: statistics.median(run[name] for run in runs) for name in runs[0]}
+    figures["runs"] = len(runs)
+    figures["worst_performance"] = min(run["performance"] for run in runs)
+    figures["worst_tbt_ms"] = max(run["tbt_ms"] for run in runs)
+    return figures
+
+
+def near_target(scores: dict[str, float]) -> bool:
+    return scores["performance"] < NEAR_PERFORMANCE or scores["tbt_ms"] > NEAR_TBT_MS
 
 
 def meets_target(scores: dict[str, float]) -> bool:
@@ -84,20 +110,26 @@ def meets_target(scores: dict[str, float]) -> bool:
 
 
 def print_table(results: dict[str, dict[str, float]]) -> None:
-    print(f"  {'page':22}{'perf':>6}{'a11y':>6}{'best':>6}{'seo':>6}{'TBT ms':>8}{'DOM':>7}")
+    """One row per page: medians over its runs; the worst performance and TBT in brackets."""
+    print(f"  {'page':34}{'runs':>5}{'perf':>10}{'a11y':>6}{'best':>6}{'seo':>6}{'TBT ms':>13}{'DOM':>7}")
     for page, s in results.items():
         flag = "" if meets_target(s) else "   < target"
-        print(f"  {page:22}{s['performance']:>6}{s['accessibility']:>6}{s['best-practices']:>6}"
-              f"{s['seo']:>6}{s['tbt_ms']:>8}{s['dom_nodes']:>7}{flag}")
+        runs = s.get("runs", 1)
+        perf = f"{s['performance']:g}" + (f" ({s['worst_performance']:g})" if runs > 1 else "")
+        tbt = f"{s['tbt_ms']:g}" + (f" ({s['worst_tbt_ms']:g})" if runs > 1 else "")
+        print(f"  {page:34}{runs:>5}{perf:>10}{s['accessibility']:>6g}{s['best-practices']:>6g}"
+              f"{s['seo']:>6g}{tbt:>13}{s['dom_nodes']:>7g}{flag}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path, help="a built site directory")
     parser.add_argument("pages", nargs="*", help="pages relative to the site (default: every page)")
+    parser.add_argument("--runs", type=int, default=1,
+                        help=f"runs per page (a page near a target gets at least {RUNS_NEAR})")
     args = parser.parse_args()
     pages = args.pages or sorted(p.relative_to(args.site).as_posix() for p in args.site.rglob("*.html"))
-    results = audit_site(args.site, pages)
+    results = audit_site(args.site, pages, args.runs)
     print_table(results)
     return 0 if all(meets_target(s) for s in results.values()) else 1
 
