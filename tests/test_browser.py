@@ -1232,6 +1232,40 @@ def test_a_code_block_gets_its_copy_button_once_it_is_shown(browser, site_url):
         context.close()
 
 
+# Every code box drawn, its tab stop flipped as the theme's script would write it; after a moment,
+# each box's tab stop before and after.
+FLIP_CODE_TAB_STOPS = """async () => {
+  const codes = [...document.querySelectorAll(".md-typeset pre > code")]
+    .filter(code => code.getClientRects().length);
+  const before = codes.map(c => c.getAttribute("tabindex"));
+  for (const code of codes) {
+    if (code.getAttribute("tabindex") === "0") code.removeAttribute("tabindex");
+    else code.setAttribute("tabindex", "0");
+  }
+  await new Promise(resolve => setTimeout(resolve, 200));
+  return {before, after: codes.map(c => c.getAttribute("tabindex"))};
+}"""
+
+
+def test_a_code_tab_stop_written_by_the_theme_is_put_back(browser, site_url):
+    """Material writes a code block's tab stop by its own measure (any overflow, even a pixel)
+    whenever the block's size changes, and whichever script wrote last won: on a phone, 5b's
+    listing a pixel too wide was a tab stop in some loads and not in others. a11y.js puts its own
+    decision back (a tab stop exactly when the box scrolls, as test_only_boxes_that_scroll_are_tab_stops
+    checks)."""
+    context = browser.new_context(viewport=PHONE)
+    try:
+        tab = context.new_page()
+        tab.goto(site_url + "question-5/5b.html", wait_until="load")
+        tab.evaluate("document.dispatchEvent(new Event('boxes:measure'))")
+        tab.wait_for_function("document.documentElement.hasAttribute('data-boxes-measured')")
+        flipped = tab.evaluate(FLIP_CODE_TAB_STOPS)
+        assert flipped["before"], "no code box drawn on 5b"
+        assert flipped["after"] == flipped["before"], flipped
+    finally:
+        context.close()
+
+
 # Installed before the page's scripts: each change of the root element's set of classes, with
 # whether the parser had reached the body when it happened.
 ROOT_CLASS_CHANGES = """window.__rootClassChanges = [];

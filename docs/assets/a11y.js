@@ -50,10 +50,13 @@
   // "boxes:measure" (the tests). The page is marked when every box and table is measured.
   // Code blocks too: Material gives one its tab stop only once the block is in view (the
   // content.lazy feature, mkdocs.yml), so a reader pressing Tab would pass over the ones below.
-  // Material's rule is the same on a device with a pointer that hovers; on a touch screen it takes
-  // the tab stop away when the block comes into view, as it always has.
+  // Material also writes a code block's tab stop whenever the block's size changes, by its own
+  // measure (any overflow, even a pixel; none on a touch screen): whichever wrote last won, so a
+  // block a pixel too wide (5b's, on a phone) was a tab stop in some loads and not in others.
+  // This script's decision stands: a box's tab stop written by anyone else is put back.
   const BOXES = ".md-typeset__scrollwrap, .math-display, .exec-figure__scroll, .md-typeset pre > code";
   let unmeasured = new Set();
+  const decided = new WeakMap(); // box -> its tab stop ("0" or null), as last measured
   const marked = () => {
     if (!unmeasured.size && !undecided.size) set(document.documentElement, "data-boxes-measured", "");
   };
@@ -62,9 +65,19 @@
     boxes.forEach((box, i) => {
       set(box, "tabindex", wide[i] ? "0" : null);
       unmeasured.delete(box);
-      seen.unobserve(box);
+      if (box.getClientRects().length) {
+        decided.set(box, wide[i] ? "0" : null);
+        seen.unobserve(box);
+      } else {
+        decided.delete(box); // not drawn (a closed tab's code): measured again once it is shown
+      }
     });
   };
+  new MutationObserver(records => {
+    for (const {target} of records) {
+      if (decided.has(target)) set(target, "tabindex", decided.get(target));
+    }
+  }).observe(document.body, {subtree: true, attributes: true, attributeFilter: ["tabindex"]});
   const shown = entries => entries.filter(entry => entry.isIntersecting).map(entry => entry.target);
   // Tables are decided a screen ahead, so that a table turning into cards moves nothing in view;
   // a box is measured in view, after the tables (cards change a wrapper's width).
@@ -73,7 +86,7 @@
     if (tables.length) { decide(tables); marked(); }
   }, {rootMargin: "100% 0px"});
   const seen = new IntersectionObserver(entries => {
-    const boxes = shown(entries).filter(box => unmeasured.has(box));
+    const boxes = shown(entries).filter(box => unmeasured.has(box) || !decided.has(box));
     if (boxes.length) { measure(boxes); marked(); }
   });
   const measureAll = () => {
