@@ -3,9 +3,9 @@
 Used by `make bench` (tests/bench.py); run alone with `.venv/bin/python tests/lighthouse.py SITE_DIR`.
 Each page is audited in a fresh Chromium, one page after the other (the scores measure time).
 A score measures one load, and loads of one page vary: a page whose first run falls short of a
-target or comes near one is run again, and its figures are the medians of its runs (Lighthouse's
-docs/variability.md: "run Lighthouse multiple times"; the median of five halves the spread),
-shown beside the worst run.
+target or comes near one is run again, and its figures are the medians of its runs, shown beside
+the worst run (Lighthouse's docs/variability.md: "The median Lighthouse score of 5 runs is twice
+as stable as 1 run").
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def print_table(results: dict[str, dict[str, float]]) -> None:
     print(f"  {'page':34}{'runs':>5}{'perf':>10}{'a11y':>6}{'best':>6}{'seo':>6}{'TBT ms':>13}{'DOM':>7}")
     for page, s in results.items():
         flag = "" if meets_target(s) else "   < target"
-        runs = s.get("runs", 1)
+        runs = s["runs"]
         perf = f"{s['performance']:g}" + (f" ({s['worst_performance']:g})" if runs > 1 else "")
         tbt = f"{s['tbt_ms']:g}" + (f" ({s['worst_tbt_ms']:g})" if runs > 1 else "")
         print(f"  {page:34}{runs:>5}{perf:>10}{s['accessibility']:>6g}{s['best-practices']:>6g}"
